@@ -1,0 +1,1 @@
+"""bizwatch: business crime reporting and prevention by chat and SMS."""

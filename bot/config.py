@@ -1,0 +1,66 @@
+"""Settings, read from ``BIZWATCH_*`` environment variables and an optional ``.env`` file.
+
+Every setting has an embedded default so ``bizwatch serve`` works on a fresh machine with no
+tokens and no database server: SQLite under ``./var/``, the embedded interpreter, web and
+terminal channels only.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BIZWATCH_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/bizwatch.sqlite3",
+        description="SQLAlchemy URL; PostgreSQL in production (postgresql+psycopg://...).",
+    )
+    timezone: str = Field(default="Europe/London", description="Local time for dates shown and parsed.")
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Public https URL (webhook signatures, links)."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `bizwatch serve` listens on.")
+    port: int = Field(default=8000, description="Port `bizwatch serve` listens on.")
+    conversation_idle_minutes: int = Field(
+        default=30, ge=1, description="Idle time after which a returning user is asked to carry on."
+    )
+    draft_retention_days: int = Field(
+        default=30, ge=1, description="How long an abandoned report draft is kept before deletion."
+    )
+    max_message_chars: int = Field(
+        default=4000, ge=100, description="Longer messages are stored up to this length and the user told."
+    )
+    interpreter: Literal["embedded", "rasa"] = Field(
+        default="embedded", description="Which language interpreter to use."
+    )
+    rasa_url: str | None = Field(default=None, description="Rasa server base URL when interpreter=rasa.")
+    rasa_token: str | None = Field(default=None, description="Rasa server token, if it needs one.")
+    rasa_timeout_seconds: float = Field(default=3.0, gt=0, description="Timeout for Rasa server calls.")
+    nlu_cache_dir: str = Field(default="var/nlu-cache", description="Where trained models are cached.")
+    telegram_token: str | None = Field(default=None, description="Telegram bot token (optional).")
+    telegram_webhook_secret: str | None = Field(default=None, description="Telegram webhook secret token.")
+    twilio_account_sid: str | None = Field(default=None, description="Twilio account SID (optional).")
+    twilio_auth_token: str | None = Field(default=None, description="Twilio auth token (optional).")
+    twilio_from_number: str | None = Field(default=None, description="Twilio sending number, E.164.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_postgres_driver(cls, value: str) -> str:
+        """Accept the common ``postgresql://`` form and use the psycopg 3 driver we ship."""
+        if value.startswith("postgresql://"):
+            return "postgresql+psycopg://" + value[len("postgresql://") :]
+        if value.startswith("postgres://"):
+            return "postgresql+psycopg://" + value[len("postgres://") :]
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings for this process (tests build their own ``Settings`` instead)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Adapters to outside messaging services (Telegram, Twilio)."""

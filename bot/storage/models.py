@@ -1,0 +1,161 @@
+"""SQLAlchemy 2 models: conversations, processed messages, contacts and crime reports.
+
+Dialogue state is a row here (keyed by channel and address) so any process can take any turn
+and a restart loses nothing. A report exists as a ``draft`` row from its first answer, so an
+abandoned report is kept (until ``draft_retention_days``) and every answer is saved at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.storage.types import UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+class Conversation(Base):
+    """Where one person (channel + address) is in which flow, and the flow's working data."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_conversations_channel_address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    flow: Mapped[str | None] = mapped_column(String(32))
+    step: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProcessedMessage(Base):
+    """An inbound message already handled, with the reply it got, so redelivery changes nothing."""
+
+    __tablename__ = "processed_messages"
+    __table_args__ = (UniqueConstraint("channel", "message_id", name="uq_processed_messages_channel_message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[str] = mapped_column(String(128))
+    reply: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Contact(Base):
+    """A person we talk to, with what they asked us to remember for next time."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_contacts_channel_address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    preferred_contact: Mapped[str | None] = mapped_column(String(16))
+    business_name: Mapped[str | None] = mapped_column(String(200))
+    business_address: Mapped[str | None] = mapped_column(Text)
+    business_postcode: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Report(Base):
+    """A business crime report: a draft while being told, then submitted with a reference."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    crime_type: Mapped[str | None] = mapped_column(String(40))
+    occurred_at: Mapped[datetime | None]
+    occurred_time_known: Mapped[bool | None] = mapped_column(Boolean)
+    business_name: Mapped[str | None] = mapped_column(String(200))
+    business_address: Mapped[str | None] = mapped_column(Text)
+    business_postcode: Mapped[str | None] = mapped_column(String(10))
+    description: Mapped[str | None] = mapped_column(Text)
+    value_gbp: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    offenders: Mapped[list[Any]] = mapped_column(default=list)
+    vehicle_registrations: Mapped[list[Any]] = mapped_column(default=list)
+    injuries: Mapped[str | None] = mapped_column(Text)
+    witnesses: Mapped[str | None] = mapped_column(Text)
+    cctv_available: Mapped[bool | None] = mapped_column(Boolean)
+    cctv_shows_face: Mapped[bool | None] = mapped_column(Boolean)
+    cctv_clock_offset_minutes: Mapped[int | None] = mapped_column(Integer)
+    cctv_overwrite_days: Mapped[int | None] = mapped_column(Integer)
+    cctv_status: Mapped[str] = mapped_column(String(16), default="none")
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
+    reporter_role: Mapped[str | None] = mapped_column(String(200))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    reporter_email: Mapped[str | None] = mapped_column(String(254))
+    preferred_contact: Mapped[str | None] = mapped_column(String(16))
+    willing_to_give_statement: Mapped[bool | None] = mapped_column(Boolean)
+    willing_to_attend_court: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    submitted_at: Mapped[datetime | None]
+
+    items: Mapped[list[ReportItem]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportItem.id"
+    )
+    attachments: Mapped[list[ReportAttachment]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportAttachment.id"
+    )
+
+
+class ReportItem(Base):
+    """One thing taken or damaged, with its quantity and value when known."""
+
+    __tablename__ = "report_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    value_gbp: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+    report: Mapped[Report] = relationship(back_populates="items")
+
+
+class ReportAttachment(Base):
+    """Evidence handed over with a report: a CCTV link or a photo the channel delivered."""
+
+    __tablename__ = "report_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(Text)
+    provider: Mapped[str | None] = mapped_column(String(40))
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="attachments")
+
+
+Index("ix_conversations_last_active_at", Conversation.last_active_at)

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     draft_retention_days: int = Field(
         default=30, ge=1, description="How long an abandoned report draft is kept before deletion."
     )
+    processed_message_retention_days: int = Field(
+        default=7, ge=1, description="How long handled message ids are kept to spot redelivery."
+    )
     max_message_chars: int = Field(
         default=4000, ge=100, description="Longer messages are stored up to this length and the user told."
     )

@@ -1,0 +1,310 @@
+"""One turn of dialogue: dedupe, load state, check for danger, interpret, run the flow, persist, reply.
+
+Every turn is one database transaction (conversation state, domain rows and the record that this
+inbound message was handled), so a crash mid-turn changes nothing and a redelivered message gets
+the stored reply instead of a second effect.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.commands import Command, parse_command
+from bot.config import Settings
+from bot.emergency import CARRY_ON, EMERGENCY_TEXT, danger_now
+from bot.flows.answers import normalise, yes_no
+from bot.flows.base import Flow, Turn
+from bot.messages import Button, ChannelCapabilities, Inbound, Outbound, Reply
+from bot.storage.models import Contact, Conversation, ProcessedMessage
+from bot.storage.types import utcnow
+from nlu.interpreter import Interpreter, ParseResult
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+DEFAULT_CAPABILITIES = ChannelCapabilities(buttons=False, media=False, max_length=4096)
+INTENT_THRESHOLD = 0.5
+DB_ATTEMPTS = 4
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer after retries; the caller should ask the user to try again."""
+
+
+@dataclass(frozen=True)
+class CleanText:
+    text: str
+    truncated: bool
+
+
+def clean_text(text: str, limit: int) -> CleanText:
+    """NFC, no control or direction-override characters, at most ``limit`` characters."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text).strip()
+    if len(text) > limit:
+        return CleanText(text[:limit], True)
+    return CleanText(text, False)
+
+
+def empty_parse(text: str) -> ParseResult:
+    return {"text": text, "intent": {"name": "", "confidence": 0.0}, "entities": [], "intent_ranking": []}
+
+
+def serialise(messages: list[Outbound]) -> list[dict[str, Any]]:
+    return [{"text": m.text, "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons]}
+            for m in messages]
+
+
+def deserialise(stored: list[dict[str, Any]]) -> list[Outbound]:
+    return [Outbound(text=m["text"], buttons=tuple(Button(b["title"], b["payload"]) for b in m.get("buttons", [])))
+            for m in stored]
+
+
+class Engine:
+    """Handles inbound messages from any channel; holds no per-user state of its own."""
+
+    def __init__(self, session_factory: sessionmaker[Session], interpreter: Interpreter, settings: Settings,
+                 flows: Mapping[str, Flow], capabilities: Mapping[str, ChannelCapabilities] | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.session_factory = session_factory
+        self.interpreter = interpreter
+        self.settings = settings
+        self.flows = dict(flows)
+        self.capabilities = dict(capabilities or {})
+        self.clock = clock
+
+    # --- the turn ---------------------------------------------------------------------------
+    def handle(self, inbound: Inbound) -> list[Outbound]:
+        """The replies to ``inbound``; the same ones again if it was delivered before."""
+        for attempt in range(1, DB_ATTEMPTS + 1):
+            try:
+                return self._handle_once(inbound)
+            except IntegrityError:
+                # Another worker handled the same message (or created this conversation) at the
+                # same moment: its stored reply, or a clean retry, is the right answer.
+                stored = self._stored_reply(inbound)
+                if stored is not None:
+                    return stored
+            except OperationalError as error:
+                if attempt == DB_ATTEMPTS:
+                    raise DatabaseUnavailable(str(error.orig)) from error
+                log.warning("database error on turn (attempt %d): %s", attempt, type(error.orig).__name__)
+                time.sleep(0.05 * 2 ** attempt)
+        raise DatabaseUnavailable("the turn could not be completed")
+
+    def _stored_reply(self, inbound: Inbound) -> list[Outbound] | None:
+        with self.session_factory() as session:
+            seen = session.scalars(select(ProcessedMessage).where(
+                ProcessedMessage.channel == inbound.channel, ProcessedMessage.message_id == inbound.message_id
+            )).one_or_none()
+            return deserialise(seen.reply) if seen is not None else None
+
+    def _handle_once(self, inbound: Inbound) -> list[Outbound]:
+        with self.session_factory.begin() as session:
+            seen = session.scalars(select(ProcessedMessage).where(
+                ProcessedMessage.channel == inbound.channel, ProcessedMessage.message_id == inbound.message_id
+            )).one_or_none()
+            if seen is not None:
+                return deserialise(seen.reply)
+            turn = self._begin_turn(session, inbound)
+            self._dispatch(turn)
+            self._finish_turn(session, turn)
+            return turn.reply.messages
+
+    def _begin_turn(self, session: Session, inbound: Inbound) -> Turn:
+        now = self.clock()
+        conversation = session.scalars(select(Conversation).where(
+            Conversation.channel == inbound.channel, Conversation.address == inbound.address
+        ).with_for_update()).one_or_none()
+        if conversation is None:
+            conversation = Conversation(channel=inbound.channel, address=inbound.address, data={},
+                                        created_at=now, last_active_at=now)
+            session.add(conversation)
+        contact = session.scalars(select(Contact).where(
+            Contact.channel == inbound.channel, Contact.address == inbound.address)).one_or_none()
+        if contact is None:
+            contact = Contact(channel=inbound.channel, address=inbound.address, created_at=now, updated_at=now)
+            session.add(contact)
+        session.flush()
+        cleaned = clean_text(inbound.text, self.settings.max_message_chars)
+        state = dict(conversation.data or {})
+        text = self._button_choice(cleaned.text, state)
+        turn = Turn(session=session, conversation=conversation, contact=contact, inbound=inbound, text=text,
+                    parse=self._interpret(text, now), now=now, settings=self.settings,
+                    capabilities=self.capabilities.get(inbound.channel, DEFAULT_CAPABILITIES), state=state)
+        if cleaned.truncated:
+            turn.say(f"That message was very long, so I've kept the first {self.settings.max_message_chars:,} "
+                     "characters. You can send the rest in another message.")
+        return turn
+
+    def _button_choice(self, text: str, state: dict[str, Any]) -> str:
+        """A bare number picks the numbered option it names (SMS and terminal show options that way)."""
+        options = state.get("buttons") or []
+        if text.isdigit() and 1 <= int(text) <= len(options):
+            return options[int(text) - 1]
+        return text
+
+    def _interpret(self, text: str, now: datetime) -> ParseResult:
+        if not text:
+            return empty_parse(text)
+        try:
+            return self.interpreter.parse(text, now=now)
+        except Exception:  # noqa: BLE001 - the conversation must carry on without NLU
+            log.exception("interpreter failed; continuing without intent or entities")
+            return empty_parse(text)
+
+    def _finish_turn(self, session: Session, turn: Turn) -> None:
+        last_buttons = next((m.buttons for m in reversed(turn.reply.messages) if m.buttons), ())
+        turn.state["buttons"] = [b.payload for b in last_buttons]
+        turn.conversation.data = dict(turn.state)
+        turn.conversation.last_active_at = turn.now
+        session.add(ProcessedMessage(channel=turn.inbound.channel, message_id=turn.inbound.message_id,
+                                     reply=serialise(turn.reply.messages), created_at=turn.now))
+        session.flush()
+
+    # --- routing ----------------------------------------------------------------------------
+    def _dispatch(self, turn: Turn) -> None:
+        flow = self.flows.get(turn.conversation.flow or "")
+        if turn.text and danger_now(turn.text, turn.parse):
+            turn.say(EMERGENCY_TEXT, (CARRY_ON,) if flow else ())
+            return
+        if flow is None:
+            turn.conversation.flow = None
+            self._idle(turn)
+            return
+        pending = turn.state.get("pending")
+        if pending is None and self._expired(turn):
+            turn.state["pending"] = "resume"
+            turn.say(f"Welcome back. You were part-way through {flow.progress(turn)}. Carry on where you left off?",
+                     (Button("Carry on", "carry on"), Button("Start again", "start again"),
+                      Button("Cancel it", "cancel it")))
+            return
+        if pending is not None:
+            self._pending(turn, flow, pending)
+            return
+        command = parse_command(turn.text)
+        if command is not None:
+            self._command(turn, flow, command)
+            return
+        flow.handle(turn)
+
+    def _expired(self, turn: Turn) -> bool:
+        idle = timedelta(minutes=self.settings.conversation_idle_minutes)
+        return turn.conversation.last_active_at is not None and turn.now - turn.conversation.last_active_at > idle
+
+    def _pending(self, turn: Turn, flow: Flow, pending: str) -> None:
+        """Answers to "carry on?", "cancel this report?" and "start again?"."""
+        command = parse_command(turn.text)
+        answer = yes_no(turn.text)
+        name = command.name if command else None
+        words = normalise(turn.text)
+        if pending == "resume":
+            if name in ("resume", "back") or answer is True:
+                turn.state.pop("pending")
+                flow.reask(turn)
+            elif name == "restart":
+                turn.state.pop("pending")
+                self._restart(turn, flow)
+            elif name == "cancel":
+                turn.state.pop("pending")
+                self._cancel(turn, flow)
+            else:
+                turn.say("Would you like to carry on where you left off?",
+                         (Button("Carry on", "carry on"), Button("Start again", "start again"),
+                          Button("Cancel it", "cancel it")))
+            return
+        confirmed = answer is True or words in ("yes cancel it", "yes, cancel it", "yes start again", "cancel it")
+        declined = answer is False or name == "resume"
+        if not confirmed and not declined:
+            turn.say("Please say yes or no.", self._confirm_buttons(pending))
+            return
+        turn.state.pop("pending")
+        if declined:
+            flow.reask(turn)
+        elif pending == "confirm_cancel":
+            self._cancel(turn, flow)
+        else:
+            self._restart(turn, flow)
+
+    def _confirm_buttons(self, pending: str) -> tuple[Button, ...]:
+        yes = "Yes, cancel it" if pending == "confirm_cancel" else "Yes, start again"
+        return (Button(yes, "yes"), Button("No, carry on", "no"))
+
+    def _command(self, turn: Turn, flow: Flow, command: Command) -> None:
+        if command.name == "help":
+            flow.help(turn)
+        elif command.name == "cancel":
+            turn.state["pending"] = "confirm_cancel"
+            turn.say("Cancel this report? Your answers so far will be deleted and nothing will be sent.",
+                     self._confirm_buttons("confirm_cancel"))
+        elif command.name == "restart":
+            turn.state["pending"] = "confirm_restart"
+            turn.say("Start again from the beginning? Your answers so far will be deleted.",
+                     self._confirm_buttons("confirm_restart"))
+        elif command.name == "back":
+            flow.back(turn)
+        elif command.name == "change":
+            flow.change(turn, command.argument)
+        elif command.name == "menu":
+            turn.say(f"You're part-way through {flow.progress(turn)}. Say 'carry on' to continue, or 'cancel' "
+                     "to stop.", (Button("Carry on", "carry on"), Button("Cancel", "cancel")))
+        else:
+            flow.reask(turn)
+
+    def _cancel(self, turn: Turn, flow: Flow) -> None:
+        flow.discard(turn)
+        self._end_flow(turn)
+        turn.say("Cancelled. Nothing has been sent to the police. If you need anything else, just say.",
+                 self.menu_buttons())
+
+    def _restart(self, turn: Turn, flow: Flow) -> None:
+        flow.discard(turn)
+        self._end_flow(turn)
+        turn.text = ""
+        flow.start(turn)
+
+    def _end_flow(self, turn: Turn) -> None:
+        turn.conversation.flow = None
+        turn.conversation.step = None
+        keep = {k: turn.state[k] for k in ("last_report",) if k in turn.state}
+        turn.state.clear()
+        turn.state.update(keep)
+
+    # --- no flow under way --------------------------------------------------------------------
+    def menu_buttons(self) -> tuple[Button, ...]:
+        buttons = [Button("Report a crime", "report a crime")]
+        if "advice" in self.flows:
+            buttons.append(Button("Prevention advice", "advice"))
+        return tuple(buttons)
+
+    def _idle(self, turn: Turn) -> None:
+        command = parse_command(turn.text)
+        intent = turn.intent if turn.intent_confidence >= INTENT_THRESHOLD else None
+        words = normalise(turn.text)
+        if command is not None and command.name == "restart" or words in ("report", "report a crime") \
+                or intent == "report_crime" or turn.entities("crime_type"):
+            self.flows["report"].start(turn)
+        elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
+            self.flows["advice"].start(turn)
+        elif command is not None and command.name in ("cancel", "back", "change"):
+            turn.say("There's nothing under way to change or cancel. Reports can't be edited once sent, but you "
+                     "can add information by quoting your reference to the officer.", self.menu_buttons())
+        elif intent in ("thanks", "goodbye"):
+            turn.say("You're welcome. If anything else happens, just message me. In an emergency, call 999.")
+        else:
+            greeting = "Hello." if intent == "greet" else (
+                "Sorry, I'm not sure what you need." if words and command is None else "Hello.")
+            turn.say(f"{greeting} I'm bizwatch. I can help you report a crime against your business or get "
+                     "prevention advice. If anyone is in danger now, call 999.\n\nWhat would you like to do?",
+                     self.menu_buttons())

@@ -1,0 +1,139 @@
+"""Reading short answers the way people type them: yes/no, skip, don't know, durations, offsets."""
+
+from __future__ import annotations
+
+import re
+
+YES = {"yes", "y", "yeah", "yea", "yep", "yup", "aye", "sure", "ok", "okay", "correct", "right", "true",
+       "definitely", "course", "of course", "it does", "it is", "they do", "i would", "yes please", "👍"}
+NO = {"no", "n", "nope", "nah", "na", "not", "none", "never", "no thanks", "no thank you", "it doesn't",
+      "it does not", "it isn't", "i wouldn't", "negative", "👎"}
+UNKNOWN = {"not sure", "unsure", "don't know", "dont know", "do not know", "dunno", "idk", "no idea",
+           "not known", "unknown", "don't remember", "can't remember", "cant remember", "maybe", "possibly",
+           "dont no", "dno", "?"}
+SKIP = {"skip", "pass", "next", "skip it", "skip this", "n/a", "na", "none", "nothing", "no"}
+LATER = {"later", "send later", "i'll send it later", "ill send it later", "not now", "another time"}
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "couple": 2, "a couple of": 2, "few": 3, "several": 3,
+    "half": 0.5, "half an": 0.5,
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, curly quotes straightened, punctuation at the ends and extra spaces removed."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    text = re.sub(r"\s+", " ", text)
+    return text.strip(" .!,;:-")
+
+
+def yes_no(text: str) -> bool | None:
+    """True, False, or None when the answer is "don't know" or not a yes/no at all."""
+    words = normalise(text)
+    if words in UNKNOWN:
+        return None
+    if words in YES or re.match(r"^(yes|yeah|yep|yup|y)\b", words):
+        return True
+    if words in NO or re.match(r"^(no|nope|nah|n)\b", words):
+        return False
+    return None
+
+
+def is_yes_no(text: str) -> bool:
+    words = normalise(text)
+    return yes_no(text) is not None or words in UNKNOWN
+
+
+def is_unknown(text: str) -> bool:
+    return normalise(text) in UNKNOWN
+
+
+def is_skip(text: str) -> bool:
+    return normalise(text) in SKIP
+
+
+def is_later(text: str) -> bool:
+    return normalise(text) in LATER
+
+
+def leading_count(text: str) -> int | None:
+    """How many people a description starts with: "2 lads", "two men", "a woman" -> 2, 2, 1."""
+    words = normalise(text)
+    match = re.match(r"^(\d{1,2})\b", words)
+    if match:
+        return int(match.group(1))
+    match = re.match(r"^(a couple of|couple of|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s", words)
+    if match:
+        value = NUMBER_WORDS[match.group(1).replace(" of", "")] if match.group(1) != "a couple of" else 2
+        return int(value)
+    return None
+
+
+def _amount(token: str) -> float | None:
+    token = token.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", token):
+        return float(token)
+    return NUMBER_WORDS.get(token)
+
+
+_DURATION = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?|a couple of|a few|half an|half a|an|a|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|couple|few|several)\s*"
+    r"(?P<unit>min(?:ute)?s?|hrs?|hours?|h|days?|d|weeks?|wks?|w|months?|mths?)\b"
+)
+_MINUTES = {"mi": 1, "h": 60, "d": 1440, "w": 10080, "mo": 43200, "mt": 43200}
+
+
+def _unit_key(unit: str) -> str:
+    if unit.startswith("min"):
+        return "mi"
+    if unit.startswith(("mo", "mth")):
+        return "mo"
+    return unit[0]
+
+
+def duration_days(text: str) -> int | None:
+    """Days until CCTV is overwritten: "7 days" -> 7, "48 hours" -> 2, "a month" -> 30, "2 weeks" -> 14."""
+    match = _DURATION.search(normalise(text))
+    if not match:
+        bare = re.fullmatch(r"(\d{1,3})", normalise(text))
+        return int(bare.group(1)) if bare else None
+    count = _amount(match.group("n").replace("a couple of", "couple").replace("a few", "few")
+                    .replace("half an", "half").replace("half a", "half"))
+    if count is None:
+        return None
+    minutes = count * _MINUTES[_unit_key(match.group("unit"))]
+    return max(1, round(minutes / 1440)) if minutes >= 60 * 12 else max(0, round(minutes / 1440))
+
+
+def clock_offset_minutes(text: str) -> int | None:
+    """How far the CCTV clock is out: "5 minutes fast" -> 5, "an hour slow" -> -60, "it's right" -> 0.
+
+    Positive means the CCTV clock shows a later time than the real one. Returns None when the
+    answer does not say (the caller then asks again or records "don't know").
+    """
+    words = normalise(text)
+    if re.search(r"\b(right|correct|accurate|spot on|fine|ok|okay|bang on|exact|yes)\b", words) and not re.search(
+        r"\b(fast|slow|ahead|behind|out|off|wrong)\b", words
+    ):
+        return 0
+    match = _DURATION.search(words)
+    if not match:
+        return None
+    count = _amount(match.group("n").replace("a couple of", "couple").replace("a few", "few")
+                    .replace("half an", "half").replace("half a", "half"))
+    unit = _unit_key(match.group("unit"))
+    if count is None or unit not in ("mi", "h"):
+        return None
+    minutes = round(count * _MINUTES[unit])
+    if re.search(r"\b(slow|behind)\b", words):
+        return -minutes
+    if re.search(r"\b(fast|ahead|forward)\b", words):
+        return minutes
+    return None
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

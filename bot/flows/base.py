@@ -1,0 +1,89 @@
+"""What a flow sees of one turn, and the interface every flow offers the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.messages import Button, ChannelCapabilities, Inbound, Reply
+from bot.storage.models import Contact, Conversation
+from nlu.interpreter import ParseResult
+
+
+class Invalid(Exception):
+    """An answer we could not use; the message says kindly why and what would work."""
+
+
+@dataclass
+class Turn:
+    """One inbound message being handled: the user's words, their parse, and where to reply."""
+
+    session: Session
+    conversation: Conversation
+    contact: Contact
+    inbound: Inbound
+    text: str
+    parse: ParseResult
+    now: datetime
+    settings: Settings
+    capabilities: ChannelCapabilities
+    state: dict[str, Any]
+    reply: Reply = field(default_factory=Reply)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.tz)
+
+    @property
+    def intent(self) -> str | None:
+        intent = self.parse.get("intent") or {}
+        return intent.get("name")
+
+    @property
+    def intent_confidence(self) -> float:
+        return float((self.parse.get("intent") or {}).get("confidence") or 0.0)
+
+    def entities(self, name: str) -> list[dict[str, Any]]:
+        return [e for e in self.parse.get("entities", []) if e.get("entity") == name]
+
+    def say(self, text: str, buttons: list[Button] | tuple[Button, ...] = ()) -> None:
+        self.reply.add(text, buttons)
+
+
+class Flow(Protocol):
+    """A conversation the engine can start, continue, rewind and abandon."""
+
+    name: str
+
+    def start(self, turn: Turn) -> None:
+        """Begin, using anything useful in the opening message, and ask the first question."""
+
+    def handle(self, turn: Turn) -> None:
+        """Take the user's answer to the current question."""
+
+    def reask(self, turn: Turn) -> None:
+        """Ask the current question again (after help, an interruption or a return)."""
+
+    def help(self, turn: Turn) -> None:
+        """Explain the current question, with an example."""
+
+    def back(self, turn: Turn) -> None:
+        """Go back to the previous question."""
+
+    def change(self, turn: Turn, words: str) -> None:
+        """Re-ask the answer named by ``words`` ("the time", "postcode")."""
+
+    def progress(self, turn: Turn) -> str:
+        """A short phrase saying what is under way, for "carry on where you left off?"."""
+
+    def discard(self, turn: Turn) -> None:
+        """Throw away what this flow was building (the user cancelled)."""

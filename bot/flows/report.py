@@ -1,0 +1,136 @@
+"""The crime-report conversation: from first message to a reference number.
+
+Guided and forgiving: what the opening message already says (type, value, time, place) is used
+and confirmed instead of asked again, every answer is saved on the draft at once, and the user
+can go back, change any answer, skip what is optional, or leave and carry on later.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.orm import selectinload
+
+from bot.crime_types import ACTION_FRAUD, FRAUD_TYPES, label
+from bot.flows.base import Turn
+from bot.flows.questions import QuestionFlow
+from bot.flows.report_questions import QUESTIONS, also_answered
+from bot.messages import Button
+from bot.reports.service import submit
+from bot.reports.summary import money, when
+from bot.storage.models import Report
+from nlu.extractors import find_crime_types, find_money, find_postcodes, find_vehicle_registrations, parse_when
+
+OPENING_MIN_WORDS = 4
+
+
+class ReportFlow(QuestionFlow[Report]):
+    name = "report"
+    questions = QUESTIONS
+
+    def __init__(self, offers: list[Button] | None = None) -> None:
+        # Offers made after submitting (advice, alerts, impact statement), set by whoever wires the flows.
+        self.offers = offers or []
+
+    def load(self, turn: Turn) -> Report:
+        report_id = turn.state.get("report_id")
+        report = None
+        if report_id is not None:
+            report = turn.session.get(Report, report_id, options=[selectinload(Report.items),
+                                                                  selectinload(Report.attachments)])
+        if report is None or report.status != "draft":
+            # The draft was deleted after its retention period (or submitted elsewhere): begin afresh.
+            report = self._new_draft(turn)
+        return report
+
+    def _new_draft(self, turn: Turn) -> Report:
+        report = Report(channel=turn.inbound.channel, contact_id=turn.contact.id, status="draft",
+                        created_at=turn.now, updated_at=turn.now, details={}, offenders=[],
+                        vehicle_registrations=[])
+        turn.session.add(report)
+        turn.session.flush()
+        turn.state.clear()
+        turn.state.update({"report_id": report.id, "answered": [], "history": []})
+        return report
+
+    def start(self, turn: Turn) -> None:
+        turn.conversation.flow = self.name
+        report = self._new_draft(turn)
+        noted = self.prefill(turn, report)
+        opening = ("I'm sorry this has happened. I'll take the details: it takes about 3 minutes, and you can "
+                   "say 'help', 'back' or 'cancel' at any time.")
+        if noted:
+            opening += f"\n\nFrom what you said, I've noted: {'; '.join(noted)}. Say 'change' and the part if " \
+                       "anything is wrong."
+        self.ask_next(turn, report, opening)
+
+    def prefill(self, turn: Turn, report: Report) -> list[str]:
+        """Use what the opening message already says; returns what was noted, to confirm back."""
+        text = turn.text
+        noted: list[str] = []
+        crime_types = find_crime_types(text) or [e for e in turn.entities("crime_type")]
+        if crime_types:
+            first = crime_types[0]
+            report.crime_type = first.value if hasattr(first, "value") else first["value"]
+            also_answered(turn, "crime_type")
+            noted.append(label(report.crime_type))
+        if report.crime_type in FRAUD_TYPES:
+            noted.append(ACTION_FRAUD)
+        amounts = find_money(text)
+        if amounts:
+            report.value_gbp = Decimal(str(amounts[0].value))
+            also_answered(turn, "value", "amount_lost", "repair")
+            noted.append(money(report.value_gbp))
+        found = parse_when(text, turn.now, turn.settings.timezone)
+        if found is not None and found.value <= turn.now:
+            report.occurred_at, report.occurred_time_known = found.value, found.has_time
+            also_answered(turn, "occurred_at", *(("occurred_time",) if found.has_time else ()))
+            noted.append(when(found.value, turn.tz, found.has_time))
+        postcodes = find_postcodes(text)
+        if postcodes:
+            report.business_postcode = postcodes[0].value
+            also_answered(turn, "business_postcode")
+            noted.append(f"postcode {report.business_postcode}")
+        registrations = find_vehicle_registrations(text)
+        if registrations:
+            report.vehicle_registrations = [span.value for span in registrations]
+            also_answered(turn, "vehicle")
+            noted.append(f"vehicle {', '.join(report.vehicle_registrations)}")
+        if crime_types and len(text.split()) >= OPENING_MIN_WORDS:
+            turn.state["opening"] = text[:4000]
+        return noted
+
+    def progress(self, turn: Turn) -> str:
+        report = self.load(turn)
+        what = f"a report of {label(report.crime_type)}" if report.crime_type else "a crime report"
+        started = when(report.created_at, turn.tz)
+        return f"{what}, started {started}"
+
+    def discard(self, turn: Turn) -> None:
+        report_id = turn.state.get("report_id")
+        report = turn.session.get(Report, report_id) if report_id is not None else None
+        if report is not None and report.status == "draft":
+            turn.session.delete(report)
+
+    def finished(self, turn: Turn, report: Report) -> None:
+        reference = submit(turn.session, report, turn.now)
+        lines = [f"Thank you. Your report has been sent. Your reference is {reference}. "
+                 "Keep it to check progress or add evidence."]
+        lines.append("What happens next: the business crime team reviews every report. They'll contact you if "
+                     "they need more, and you can check progress any time by sending your reference.")
+        if report.crime_type in FRAUD_TYPES:
+            lines.append(ACTION_FRAUD)
+        if report.cctv_status == "pending":
+            days = f" within {report.cctv_overwrite_days} days" if report.cctv_overwrite_days else ""
+            lines.append(f"Please keep a copy of the CCTV{days} so it isn't recorded over; send the link when "
+                         "you can.")
+        lines.append("You can also make an Impact Statement for Business, telling the court how this has affected "
+                     "the business (lost trade, staff time, fear, repairs). Ask the officer, quoting your reference.")
+        turn.say("\n\n".join(lines), tuple(self.offers_for(report)))
+        turn.conversation.flow = None
+        turn.conversation.step = None
+        turn.state.clear()
+        turn.state["last_report"] = {"reference": reference, "crime_type": report.crime_type}
+
+    def offers_for(self, report: Report) -> list[Button]:
+        return [Button(b.title, b.payload.format(crime_type=report.crime_type or "")) for b in self.offers]

@@ -1,0 +1,1 @@
+"""Crime reports: submitting, summarising, exporting and tidying away old drafts."""

@@ -1,0 +1,108 @@
+"""Reports as JSON objects (the export schema other systems rely on) and as CSV rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.storage.models import Report
+
+CSV_COLUMNS = (
+    "reference", "status", "crime_type", "occurred_at", "created_at", "submitted_at", "channel",
+    "business_name", "business_address", "business_postcode", "description", "items", "value_gbp",
+    "offenders", "vehicle_registrations", "injuries", "witnesses", "cctv_available", "cctv_shows_face",
+    "cctv_clock_offset_minutes", "cctv_overwrite_days", "cctv_links", "cctv_status", "photos",
+    "reporter_name", "reporter_role", "reporter_phone", "reporter_email", "preferred_contact",
+    "willing_to_give_statement", "willing_to_attend_court", "details",
+)
+
+
+def _gbp(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def report_to_dict(report: Report, tz: ZoneInfo) -> dict[str, Any]:
+    """One report in the export schema; datetimes are ISO 8601 in local time with their offset."""
+
+    def iso(value: Any) -> str | None:
+        return value.astimezone(tz).isoformat() if value is not None else None
+
+    return {
+        "reference": report.reference,
+        "status": report.status,
+        "crime_type": report.crime_type,
+        "occurred_at": iso(report.occurred_at),
+        "occurred_time_known": report.occurred_time_known,
+        "created_at": iso(report.created_at),
+        "submitted_at": iso(report.submitted_at),
+        "channel": report.channel,
+        "business": {"name": report.business_name, "address": report.business_address,
+                     "postcode": report.business_postcode},
+        "description": report.description,
+        "items": [{"description": i.description, "quantity": i.quantity, "value_gbp": _gbp(i.value_gbp)}
+                  for i in report.items],
+        "value_gbp": _gbp(report.value_gbp),
+        "details": report.details or {},
+        "offenders": report.offenders or [],
+        "vehicle_registrations": report.vehicle_registrations or [],
+        "injuries": report.injuries,
+        "witnesses": report.witnesses,
+        "cctv": {
+            "available": report.cctv_available,
+            "shows_face": report.cctv_shows_face,
+            "clock_offset_minutes": report.cctv_clock_offset_minutes,
+            "overwrite_days": report.cctv_overwrite_days,
+            "links": [{"url": a.url, "provider": a.provider} for a in report.attachments if a.kind == "cctv_link"],
+            "status": report.cctv_status,
+        },
+        "photos": [{"file_id": a.file_id, "url": a.url, "content_type": a.content_type}
+                   for a in report.attachments if a.kind == "photo"],
+        "reporter": {"name": report.reporter_name, "role": report.reporter_role, "phone": report.reporter_phone,
+                     "email": report.reporter_email, "preferred_contact": report.preferred_contact},
+        "willing_to_give_statement": report.willing_to_give_statement,
+        "willing_to_attend_court": report.willing_to_attend_court,
+    }
+
+
+def to_json(reports: list[Report], tz: ZoneInfo) -> str:
+    return json.dumps([report_to_dict(r, tz) for r in reports], ensure_ascii=False, indent=2)
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell; lists and objects as compact JSON. Formula-like text is defused for spreadsheets."""
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(reports: list[Report], tz: ZoneInfo) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for report in reports:
+        data = report_to_dict(report, tz)
+        row = {
+            **{k: data.get(k) for k in CSV_COLUMNS if k in data},
+            "business_name": data["business"]["name"],
+            "business_address": data["business"]["address"],
+            "business_postcode": data["business"]["postcode"],
+            "cctv_available": data["cctv"]["available"],
+            "cctv_shows_face": data["cctv"]["shows_face"],
+            "cctv_clock_offset_minutes": data["cctv"]["clock_offset_minutes"],
+            "cctv_overwrite_days": data["cctv"]["overwrite_days"],
+            "cctv_links": [link["url"] for link in data["cctv"]["links"]],
+            "cctv_status": data["cctv"]["status"],
+            "reporter_name": data["reporter"]["name"],
+            "reporter_role": data["reporter"]["role"],
+            "reporter_phone": data["reporter"]["phone"],
+            "reporter_email": data["reporter"]["email"],
+            "preferred_contact": data["reporter"]["preferred_contact"],
+        }
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()

@@ -1,0 +1,87 @@
+"""Report lifecycle: draft -> submitted (with a reference); drafts deleted after retention."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from bot.storage.models import Contact, Report
+from nlu.reference import new_reference, normalise_reference
+
+CCTV_PENDING = "pending"
+
+
+def cctv_status(report: Report) -> str:
+    """none (no CCTV), provided (a link given), pending (to follow), declined (kept back)."""
+    if report.cctv_available is not True:
+        return "none"
+    if any(a.kind == "cctv_link" for a in report.attachments):
+        return "provided"
+    return report.cctv_status if report.cctv_status in ("declined", CCTV_PENDING) else CCTV_PENDING
+
+
+def submit(session: Session, report: Report, now: datetime) -> str:
+    """Give the report its reference and mark it submitted; remember the business and reporter.
+
+    References are random, so a collision is astronomically rare, but the unique constraint is
+    the real guarantee: on a clash we try another inside a savepoint.
+    """
+    report.cctv_status = cctv_status(report)
+    report.status = "submitted"
+    report.submitted_at = now
+    for _ in range(5):
+        try:
+            with session.begin_nested():
+                report.reference = new_reference()
+                session.flush()
+            break
+        except IntegrityError:
+            report.reference = None
+    else:  # pragma: no cover - five random 35-bit clashes in a row
+        raise RuntimeError("could not allocate a unique report reference")
+    if report.contact_id is not None:
+        remember(session.get(Contact, report.contact_id), report)
+    return report.reference or ""
+
+
+def remember(contact: Contact | None, report: Report) -> None:
+    """Keep the business and reporter details for next time (the user is asked to reuse them)."""
+    if contact is None:
+        return
+    if report.business_name:
+        contact.business_name = report.business_name
+        contact.business_address = report.business_address
+        contact.business_postcode = report.business_postcode
+    if report.reporter_name:
+        contact.name = report.reporter_name
+        contact.role = report.reporter_role
+        contact.phone = report.reporter_phone
+        contact.email = report.reporter_email
+        contact.preferred_contact = report.preferred_contact
+
+
+def find(session: Session, reference: str) -> Report | None:
+    canonical = normalise_reference(reference)
+    if canonical is None:
+        return None
+    return session.scalars(
+        select(Report).where(Report.reference == canonical).options(selectinload(Report.items),
+                                                                       selectinload(Report.attachments))
+    ).one_or_none()
+
+
+def submitted(session: Session, status: str | None = "submitted") -> list[Report]:
+    query = select(Report).options(selectinload(Report.items), selectinload(Report.attachments)).order_by(Report.id)
+    if status:
+        query = query.where(Report.status == status)
+    return list(session.scalars(query))
+
+
+def purge_drafts(session: Session, now: datetime, retention_days: int) -> int:
+    """Delete drafts untouched for ``retention_days``: abandoned reports are not kept for ever."""
+    cutoff = now - timedelta(days=retention_days)
+    result = session.execute(delete(Report).where(Report.status == "draft", Report.updated_at < cutoff))
+    return result.rowcount or 0

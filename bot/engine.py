@@ -7,6 +7,7 @@ the stored reply instead of a second effect.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import time
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
 
 from bot.commands import Command, parse_command
 from bot.config import Settings
@@ -138,7 +140,8 @@ class Engine:
             session.add(contact)
         session.flush()
         cleaned = clean_text(inbound.text, self.settings.max_message_chars)
-        state = dict(conversation.data or {})
+        # A deep copy: nested lists mutated in place would otherwise look unchanged to SQLAlchemy.
+        state = copy.deepcopy(conversation.data or {})
         text = self._button_choice(cleaned.text, state)
         turn = Turn(session=session, conversation=conversation, contact=contact, inbound=inbound, text=text,
                     parse=self._interpret(text, now), now=now, settings=self.settings,
@@ -167,7 +170,8 @@ class Engine:
     def _finish_turn(self, session: Session, turn: Turn) -> None:
         last_buttons = next((m.buttons for m in reversed(turn.reply.messages) if m.buttons), ())
         turn.state["buttons"] = [b.payload for b in last_buttons]
-        turn.conversation.data = dict(turn.state)
+        turn.conversation.data = turn.state
+        flag_modified(turn.conversation, "data")
         turn.conversation.last_active_at = turn.now
         session.add(ProcessedMessage(channel=turn.inbound.channel, message_id=turn.inbound.message_id,
                                      reply=serialise(turn.reply.messages), created_at=turn.now))

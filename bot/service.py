@@ -15,7 +15,6 @@ from bot.flows.report import ReportFlow
 from bot.messages import Button
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.migrate import upgrade
-from nlu.factory import build_interpreter
 from nlu.interpreter import Interpreter
 
 
@@ -38,6 +37,8 @@ def default_flows() -> dict[str, Flow]:
 
 
 def interpreter_from(settings: Settings) -> Interpreter:
+    from nlu.factory import build_interpreter  # trains or loads a model: only when a service is built
+
     return build_interpreter(settings.interpreter, rasa_url=settings.rasa_url, rasa_token=settings.rasa_token,
                              timeout=settings.rasa_timeout_seconds, cache_dir=settings.nlu_cache_dir)
 

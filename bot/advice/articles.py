@@ -144,9 +144,23 @@ def parse_article(text: str, name: str = "<article>") -> Article:
         raise ArticleFormatError(f"{name}: {exc}") from exc
 
 
-def default_directory() -> Traversable:
-    """The articles shipped with the package (``advice_content/articles``)."""
-    return files("advice_content") / "articles"
+def default_directory() -> Traversable | Path:
+    """The articles shipped with the package (``advice_content/articles``).
+
+    Falls back to scanning the package path when ``importlib.resources`` cannot resolve it: an
+    editable install made before ``advice_content`` had an ``__init__.py`` registers it as a
+    namespace package with a non-directory path entry, which ``files()`` rejects.
+    """
+    try:
+        return files("advice_content") / "articles"
+    except (NotADirectoryError, TypeError):
+        import advice_content
+
+        for entry in getattr(advice_content, "__path__", []):
+            candidate = Path(entry) / "articles"
+            if candidate.is_dir():
+                return candidate
+        raise
 
 
 def article_files(directory: Traversable | Path | None = None) -> list[Traversable | Path]:

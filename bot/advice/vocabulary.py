@@ -119,7 +119,7 @@ PUBLISHERS: Mapping[str, str] = MappingProxyType(
 TOPIC_KEYWORDS: Mapping[str, str] = MappingProxyType(
     {
         "shop_theft": "shoplifting shoplifters steal stealing stolen nicking nick pinching thieves theft lifting",
-        "making_off_without_payment": "drive off driveoff bilking making off without paying walk out runner",
+        "making_off_without_payment": "drive off bilking making off without paying walk out runner fuel theft",
         "criminal_damage": "vandalism vandals graffiti smashed broken damage tagging",
         "burglary": "burglary burglars break in broke in burgled breakin",
         "robbery": "robbery robbed robber hold up till snatch armed weapon knife",
@@ -130,7 +130,7 @@ TOPIC_KEYWORDS: Mapping[str, str] = MappingProxyType(
         "staff_safety": "staff safety employees workers team safe",
         "lone_working": "alone lone solo single staffed",
         "age_restricted_sales": "id age challenge 25 underage refuse refusal alcohol cigarettes vapes",
-        "forecourt": "forecourt petrol station fuel pump garage",
+        "forecourt": "forecourt petrol station fuel pump garage theft",
         "licensed_premises": "pub bar club nightclub licensed drinks door",
         "rural": "farm farmer rural countryside agricultural",
         "office_security": "office reception laptop",
@@ -231,5 +231,8 @@ SYNONYMS: Mapping[str, str] = MappingProxyType(
         "scammer": "scam",
         "gdpr": "data",
         "spat": "spitting",
+        "safety": "safe",
+        "safely": "safe",
+        "safer": "safe",
     }
 )

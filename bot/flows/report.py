@@ -115,9 +115,9 @@ class ReportFlow(QuestionFlow[Report]):
     def finished(self, turn: Turn, report: Report) -> None:
         reference = submit(turn.session, report, turn.now)
         lines = [f"Thank you. Your report has been sent. Your reference is {reference}. "
-                 "Keep it to check progress or add evidence."]
-        lines.append("What happens next: the business crime team reviews every report. They'll contact you if "
-                     "they need more, and you can check progress any time by sending your reference.")
+                 "Please keep it: quote it whenever you contact the police about this."]
+        lines.append("What happens next: the business crime team reviews every report and will contact you if "
+                     "they need more.")
         if report.crime_type in FRAUD_TYPES:
             lines.append(ACTION_FRAUD)
         if report.cctv_status == "pending":

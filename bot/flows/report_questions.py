@@ -530,7 +530,7 @@ def answer_link(turn: Turn, report: Report, text: str) -> str | None:
     words = normalise(text)
     if is_later(text) or is_skip(text) or is_unknown(text):
         report.cctv_status = "pending"
-        return "OK. I'll remind you to send it before it's recorded over."
+        return "OK. Please save a copy now so it isn't recorded over: the officer will ask for it."
     if re.search(r"\b(rather not|won'?t|not shar|decline|no)\b", words):
         report.cctv_status = "declined"
         return "OK, noted."

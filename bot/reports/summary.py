@@ -40,7 +40,7 @@ def _items(report: Report) -> str | None:
         return None
     parts = []
     for item in report.items:
-        text = item.description
+        text = f"{item.quantity} {item.description}" if item.quantity and item.quantity > 1 else item.description
         if item.value_gbp is not None:
             text += f" ({money(item.value_gbp)})"
         parts.append(text)

@@ -1,0 +1,324 @@
+"""Finding the advice that answers a question: BM25 ranking plus what we know about the asker.
+
+Why BM25 and not embeddings: the library is a few dozen articles, answers must be explainable to
+an editor ("why did this question get that article?"), and the service must run with no model
+download. Text similarity is combined with hints the conversation already has: the NLU
+``crime_type`` entity, the business's sector (a forecourt asking about theft means fuel
+drive-offs) and the season. When nothing fits well enough, search returns nothing, so the
+conversation can offer the topic menu instead of guessing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Iterable
+
+from bot.advice.articles import Article, load_articles
+from bot.advice.text import query_words, stem, terms, words
+from bot.advice.vocabulary import (
+    CRIME_TYPES,
+    MENU_SECTOR_TOPIC,
+    MENU_TOPICS,
+    SEASONS,
+    SECTORS,
+    TOPIC_KEYWORDS,
+    TOPICS,
+)
+
+# Field weights: a word in the title says more about an article than one in passing in the body.
+FIELD_WEIGHTS = {"title": 3.0, "topics": 2.0, "summary": 2.0, "steps": 1.0, "body": 1.0}
+# An article is only a candidate if the question matches what it is about (these fields), not
+# just a word used in passing in its body ("the weather" must not find modern slavery advice).
+HEAD_FIELDS = frozenset({"title", "topics", "summary", "steps"})
+K1 = 1.2
+B = 0.75
+
+# Multipliers applied to the text score. Hints re-order candidates that already match the text;
+# they never create a match on their own (a zero text score stays zero).
+CRIME_TYPE_PRIMARY_BOOST = 1.8
+CRIME_TYPE_BOOST = 1.4
+SECTOR_SPECIFIC_BOOST = 1.25
+SECTOR_TOPIC_BOOST = 1.6
+SECTOR_MISMATCH_PENALTY = 0.7
+SEASON_BOOST = 1.5
+OFF_SEASON_PENALTY = 0.75
+
+#: The topics a sector means when it asks a general question (a forecourt's "theft" is fuel).
+SECTOR_TOPICS: dict[str, tuple[str, ...]] = {
+    "forecourt": ("making_off_without_payment", "forecourt"),
+    "licensed": ("licensed_premises",),
+    "hospitality": ("licensed_premises", "making_off_without_payment"),
+    "rural": ("rural",),
+    "office": ("office_security",),
+}
+
+# "No good match": the best article must cover at least this share of the question's weight
+# (see ``_coverage``) and reach this raw score. Calibrated on tests/advice/questions.yml and the
+# nonsense list in tests/advice/test_advice_search.py.
+MIN_COVERAGE = 0.30
+MIN_SCORE = 2.0
+# Lower-ranked results must score at least this fraction of the best one to be shown.
+RELATIVE_CUTOFF = 0.25
+# Query words not in the index are corrected to the closest index word at or above this similarity.
+FUZZY_CUTOFF = 0.8
+
+
+@dataclass(frozen=True)
+class ScoredArticle:
+    """A search result: the article, its final score and the query terms that matched it."""
+
+    article: Article
+    score: float
+    matched: tuple[str, ...] = ()
+
+
+class AdviceLibrary:
+    """The advice articles with a search index. Build once and share; it does not change."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self._articles: dict[str, Article] = {}
+        for article in articles:
+            self._articles[article.id] = article
+        self._doc_tf: dict[str, Counter[str]] = {}
+        self._head_terms: dict[str, frozenset[str]] = {}
+        self._doc_len: dict[str, float] = {}
+        df: Counter[str] = Counter()
+        surface: set[str] = set()
+        for article in self._articles.values():
+            tf: Counter[str] = Counter()
+            head: set[str] = set()
+            for field, text in _fields(article).items():
+                for term in terms(text):
+                    tf[term] += FIELD_WEIGHTS[field]
+                    if field in HEAD_FIELDS:
+                        head.add(term)
+                surface.update(w for w in words(text) if w.isalpha())
+            self._head_terms[article.id] = frozenset(head)
+            self._doc_tf[article.id] = tf
+            self._doc_len[article.id] = sum(tf.values())
+            df.update(tf.keys())
+        n = max(len(self._articles), 1)
+        self._avg_len = sum(self._doc_len.values()) / n if self._doc_len else 1.0
+        # Lucene's BM25 idf: always positive, so common words still count a little.
+        self._idf = {term: math.log(1 + (n - freq + 0.5) / (freq + 0.5)) for term, freq in df.items()}
+        self._surface = sorted(w for w in surface if len(w) >= 4)
+
+    @classmethod
+    def from_directory(cls, directory: Traversable | Path | None = None) -> "AdviceLibrary":
+        """Load a library from a directory of articles (default: the shipped articles)."""
+        return cls(load_articles(directory))
+
+    # --- lookup -------------------------------------------------------------------------------
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article, sorted by id."""
+        return [self._articles[key] for key in sorted(self._articles)]
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id, or None (ids can arrive from user-pressed buttons)."""
+        return self._articles.get(article_id)
+
+    def related(self, article: Article, *, sector: str | None = None) -> list[Article]:
+        """The articles ``article`` links to that suit ``sector``, in the author's order."""
+        found = (self._articles.get(article_id) for article_id in article.related)
+        return [a for a in found if a is not None and a.suits_sector(sector)]
+
+    # --- browsing -----------------------------------------------------------------------------
+
+    def topics_menu(self, sector: str | None = None) -> list[tuple[str, str]]:
+        """Up to eight (topic code, label) pairs for topic buttons.
+
+        A sector with its own topic (forecourt, licensed, rural, office) sees it in place of the
+        least relevant general topic, so the menu stays short.
+        """
+        topics = list(MENU_TOPICS)
+        own = MENU_SECTOR_TOPIC.get(sector or "")
+        if own and own not in topics:
+            swap = "making_off_without_payment" if sector in ("rural", "office") else "seasonal"
+            topics[topics.index(swap)] = own
+            if sector == "forecourt":  # drive-offs matter most here: keep them and drop shop theft
+                topics = ["making_off_without_payment", "forecourt"] + [
+                    t for t in topics if t not in ("making_off_without_payment", "forecourt", "shop_theft")
+                ]
+        covered = {t for a in self._articles.values() for t in a.topics}
+        return [(topic, TOPICS[topic]) for topic in topics if topic in covered][:8]
+
+    def by_topic(self, topic: str, sector: str | None = None) -> list[Article]:
+        """Articles on ``topic`` that suit ``sector``: main-topic articles first, then sector-specific."""
+        chosen = [a for a in self._articles.values() if topic in a.topics and a.suits_sector(sector)]
+        return sorted(chosen, key=lambda a: (a.primary_topic != topic, not a.is_for_sector(sector), a.is_seasonal(), len(a.topics), a.id))
+
+    def for_crime_type(self, crime_type: str, sector: str | None = None) -> list[Article]:
+        """Advice to offer after a report of ``crime_type``, best first.
+
+        Articles written for the business's sector come first (a pub reporting a walk-out gets
+        dine-and-dash, a forecourt gets drive-offs), then those mainly about the crime type.
+        """
+        if crime_type not in CRIME_TYPES:
+            return []
+        chosen = [a for a in self._articles.values() if crime_type in a.topics and a.suits_sector(sector)]
+        return sorted(
+            chosen,
+            key=lambda a: (
+                not (a.is_for_sector(sector) and a.primary_topic in (crime_type, *SECTOR_TOPICS.get(sector or "", ()))),
+                a.primary_topic != crime_type,
+                a.is_seasonal(),
+                "after_a_crime" in a.topics,
+                len(a.topics),
+                a.id,
+            ),
+        )
+
+    # --- search -------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        crime_type: str | None = None,
+        sector: str | None = None,
+        season: str | None = None,
+        limit: int = 3,
+    ) -> list[ScoredArticle]:
+        """Rank articles for a free-text question; an empty list means "nothing fits well".
+
+        ``crime_type`` (the NLU entity), ``sector`` and ``season`` re-order matching articles;
+        unknown values are ignored rather than rejected, because they come from other components.
+        """
+        query_terms = self._query_terms(query)
+        if not query_terms or limit <= 0:
+            return []
+        crime_type = crime_type if crime_type in CRIME_TYPES else None
+        sector = sector if sector in SECTORS and sector != "all" else None
+        season = season if season in SEASONS and season != "all" else None
+        asks_season = any(t in _SEASON_TERMS for t in query_terms)
+
+        results: list[ScoredArticle] = []
+        for article in self._articles.values():
+            text_score, matched = self._bm25(article.id, query_terms)
+            if text_score <= 0 or not self._head_terms[article.id].intersection(matched):
+                continue  # a word mentioned only in passing in the body is not what the article is about
+            if _coverage_of(self, query_terms, matched) < MIN_COVERAGE:
+                continue
+            score = text_score * self._boost(article, crime_type, sector, season, asks_season)
+            results.append(ScoredArticle(article, score, tuple(matched)))
+        results.sort(key=lambda r: (-r.score, r.article.id))
+        if not results or results[0].score < MIN_SCORE:
+            return []
+        best = results[0].score
+        return [r for r in results if r.score >= best * RELATIVE_CUTOFF][:limit]
+
+    def _query_terms(self, query: str) -> list[str]:
+        """Stemmed query terms, with unknown words corrected to the nearest index word if close."""
+        out: list[str] = []
+        for word in query_words(query):
+            term = stem(word)
+            if term not in self._idf and len(word) >= 4 and word.isalpha():
+                close = difflib.get_close_matches(word, self._surface, n=1, cutoff=FUZZY_CUTOFF)
+                if close:
+                    term = stem(close[0])
+            if term not in out:
+                out.append(term)
+        return out
+
+    def _bm25(self, article_id: str, query_terms: list[str]) -> tuple[float, list[str]]:
+        tf = self._doc_tf[article_id]
+        norm = K1 * (1 - B + B * self._doc_len[article_id] / self._avg_len)
+        score = 0.0
+        matched = []
+        for term in query_terms:
+            freq = tf.get(term, 0.0)
+            if freq:
+                score += self._idf[term] * freq * (K1 + 1) / (freq + norm)
+                matched.append(term)
+        return score, matched
+
+    def _boost(
+        self, article: Article, crime_type: str | None, sector: str | None, season: str | None, asks_season: bool
+    ) -> float:
+        boost = 1.0
+        if crime_type:
+            if article.primary_topic == crime_type:
+                boost *= CRIME_TYPE_PRIMARY_BOOST
+            elif crime_type in article.topics:
+                boost *= CRIME_TYPE_BOOST
+        if sector:
+            if not article.suits_sector(sector):
+                boost *= SECTOR_MISMATCH_PENALTY
+            elif article.is_for_sector(sector):
+                boost *= SECTOR_SPECIFIC_BOOST
+                if article.primary_topic in SECTOR_TOPICS.get(sector, ()):
+                    boost *= SECTOR_TOPIC_BOOST
+        if article.is_seasonal():
+            if season and season in article.seasons:
+                boost *= SEASON_BOOST
+            elif not asks_season:
+                boost *= OFF_SEASON_PENALTY
+        return boost
+
+
+_SEASON_TERMS = frozenset(stem(w) for w in ("christmas", "friday", "holidays", "summer", "sales", "festive", "december"))
+
+
+def _coverage_of(library: AdviceLibrary, query_terms: list[str], matched: list[str]) -> float:
+    """Share of the question's informativeness (idf; unknown words count as rare) that matched."""
+    rare = max(library._idf.values(), default=1.0)
+    total = sum(library._idf.get(t, rare) for t in query_terms)
+    return sum(library._idf[t] for t in matched) / total if total else 0.0
+
+
+def _fields(article: Article) -> dict[str, str]:
+    """The searchable text of an article, by field; topics add their labels and everyday words."""
+    topic_text = " ".join(f"{TOPICS.get(t, t)} {TOPIC_KEYWORDS.get(t, '')}" for t in article.topics)
+    return {
+        "title": article.title,
+        "topics": topic_text,
+        "summary": article.summary,
+        "steps": " ".join(article.steps),
+        "body": article.plain_body(),
+    }
+
+
+@lru_cache(maxsize=1)
+def default_library() -> AdviceLibrary:
+    """The shipped articles, loaded and indexed once per process."""
+    return AdviceLibrary.from_directory()
+
+
+def search(
+    query: str,
+    *,
+    crime_type: str | None = None,
+    sector: str | None = None,
+    season: str | None = None,
+    limit: int = 3,
+) -> list[ScoredArticle]:
+    """Search the shipped articles; see :meth:`AdviceLibrary.search`."""
+    return default_library().search(query, crime_type=crime_type, sector=sector, season=season, limit=limit)
+
+
+def for_crime_type(crime_type: str, sector: str | None = None) -> list[Article]:
+    """Shipped advice for a reported crime type; see :meth:`AdviceLibrary.for_crime_type`."""
+    return default_library().for_crime_type(crime_type, sector)
+
+
+def by_topic(topic: str, sector: str | None = None) -> list[Article]:
+    """Shipped articles on a topic; see :meth:`AdviceLibrary.by_topic`."""
+    return default_library().by_topic(topic, sector)
+
+
+def topics_menu(sector: str | None = None) -> list[tuple[str, str]]:
+    """Topic buttons for the shipped articles; see :meth:`AdviceLibrary.topics_menu`."""
+    return default_library().topics_menu(sector)
+
+
+def get(article_id: str) -> Article | None:
+    """A shipped article by id, or None."""
+    return default_library().get(article_id)

@@ -1,0 +1,180 @@
+"""The engine's promises: danger first, global commands, expiry and resume, idempotent turns, restarts."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.engine import Engine
+from bot.messages import Attachment
+from bot.service import default_flows
+from bot.storage.models import Conversation, ProcessedMessage, Report, ReportAttachment
+from conftest import TEST_CAPABILITIES, Chat
+from dialog import WHERE, verify_dialog
+
+
+def drafts(sessions) -> list[Report]:
+    with sessions() as session:
+        return list(session.scalars(select(Report).where(Report.status == "draft")))
+
+
+def test_emergency_on_the_first_message_says_call_999_and_asks_nothing(chat, sessions):
+    reply = chat.say("help he's still in the shop and kicking off")
+    assert reply.startswith("Call 999 now")
+    assert "?" not in reply.split("\n")[0]
+    assert drafts(sessions) == []
+
+
+def test_emergency_at_a_later_turn_interrupts_and_keeps_the_draft(chat, sessions):
+    verify_dialog(chat, [
+        ("someone nicked stuff from the shop this morning", "is the person still there"),
+        ("no", "name of the business"),
+        *WHERE,
+        ("they are back, they're outside now with a knife", "call 999 now"),
+    ])
+    assert chat.buttons == ["Carry on with my report"]
+    [draft] = drafts(sessions)
+    assert draft.business_name == "Kumar's Convenience Store"
+    verify_dialog(chat, [("carry on", "in your own words")])
+
+
+def test_answering_yes_to_the_danger_question_gives_999_guidance(chat):
+    verify_dialog(chat, [("report a crime", "still there"), ("yes", "call 999 now"), ("carry on", "still there"),
+                         ("no", "what happened?")])
+
+
+def test_back_and_change_rewind_without_losing_other_answers(chat, sessions):
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+        ("yesterday 3pm", "saturday 21 november 2026, 3:00pm"), *WHERE,
+        ("back", "address"),
+        ("1 Market Street, Walsall WS2 8AA", "in your own words"),
+        ("change the time", "when did it happen"),
+        ("today 10am", "sunday 22 november 2026, 10:00am"),
+    ])
+    [draft] = drafts(sessions)
+    assert (draft.business_address, draft.business_postcode) == ("1 Market Street, Walsall", "WS2 8AA")
+    assert draft.business_name == "Kumar's Convenience Store"
+    assert "in your own words" in chat.text.lower()  # carries on from where it was
+
+
+def test_a_reply_that_cannot_be_understood_gets_the_question_again_with_an_example(chat, sessions):
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no", "what happened"), ("erm", "couldn't tell which kind"),
+        ("shop theft", "when"), ("tomorrow at 3pm", "in the future"), ("blah blah", "couldn't work out"),
+        ("help", "for example: 'yesterday about 3pm'"),
+        ("21/11 at 3pm", "saturday 21 november 2026, 3:00pm"), ("Kumar's", "address"), ("12 High St", "postcode"),
+        ("not a postcode", "doesn't look like a uk postcode"),
+    ])
+    assert "WS1 1QL" in chat.text
+    [draft] = drafts(sessions)
+    assert draft.crime_type == "shop_theft" and draft.business_name == "Kumar's"
+
+
+def test_cancel_asks_first_then_deletes_the_draft(chat, sessions):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("cancel", "cancel this report?"),
+                         ("no", "what happened")])
+    assert len(drafts(sessions)) == 1
+    verify_dialog(chat, [("cancel", "cancel this report?"), ("yes", "nothing has been sent")])
+    assert drafts(sessions) == []
+
+
+def test_start_again_begins_a_fresh_report(chat, sessions):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+                         ("start again", "start again from the beginning?"), ("yes", "still there")])
+    [draft] = drafts(sessions)
+    assert draft.crime_type is None
+
+
+def test_idle_conversation_offers_to_carry_on(chat, clock):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("criminal damage", "when")])
+    clock.advance(hours=3)
+    verify_dialog(chat, [("hello?", "welcome back. you were part-way through a report of criminal damage")])
+    assert chat.buttons == ["Carry on", "Start again", "Cancel it"]
+    verify_dialog(chat, [("carry on", "when did it happen")])
+
+
+def test_idle_conversation_can_be_cancelled_from_the_offer(chat, clock, sessions):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened")])
+    clock.advance(hours=3)
+    verify_dialog(chat, [("hi", "welcome back"), ("cancel it", "nothing has been sent")])
+    assert drafts(sessions) == []
+
+
+def test_the_same_message_delivered_twice_has_one_effect(chat, sessions):
+    chat.say("report a crime", message_id="m1")
+    first = chat.say("no", message_id="m2")
+    again = chat.say("no", message_id="m2")
+    assert again == first
+    chat.say("shop theft", message_id="m3")
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedMessage)) == 3
+        conversation = session.scalars(select(Conversation)).one()
+        assert conversation.data["answered"] == ["danger", "crime_type"]
+
+
+def test_a_restart_mid_report_loses_nothing(sessions, interpreter, settings, clock):
+    first = Chat(Engine(sessions, interpreter, settings, default_flows(), TEST_CAPABILITIES, clock=clock))
+    verify_dialog(first, [("report a crime", "still there"), ("no", "what happened"), ("burglary", "when")])
+    second = Chat(Engine(sessions, interpreter, settings, default_flows(), TEST_CAPABILITIES, clock=clock))
+    verify_dialog(second, [("last night", "saturday 21 november 2026"), ("Kumar's", "address")])
+
+
+def test_numbered_options_and_words_both_work(sessions, interpreter, settings, clock):
+    sms_like = Chat(Engine(sessions, interpreter, settings, default_flows(), TEST_CAPABILITIES, clock=clock),
+                    channel="terminal")
+    verify_dialog(sms_like, [("report a crime", "still there"), ("1", "what happened"), ("4", "burglary")])
+
+
+def test_remembers_business_and_reporter_for_next_time(chat):
+    from dialog import YOU
+
+    verify_dialog(chat, [("shop theft yesterday 2pm", "still there"), ("no", "name of the business"), *WHERE,
+                         ("took a bottle of vodka", "what was taken"), ("vodka £20", "describe"), ("skip", "vehicle"),
+                         ("no", "cctv"), ("no", "anyone else"), ("no", "your name"), *YOU, ("submit", "reference")])
+    verify_dialog(chat, [("another shop theft today 11am", "still there"),
+                         ("no", "was this at kumar's convenience store, 12 high street, walsall, ws1 1ql?"),
+                         ("yes", "in your own words")])
+
+
+def test_photos_on_a_channel_that_takes_them(sessions, interpreter, settings, clock):
+    chat = Chat(Engine(sessions, interpreter, settings, default_flows(), TEST_CAPABILITIES, clock=clock),
+                channel="media")
+    verify_dialog(chat, [("graffiti on our shutter this morning", "still there"), ("no", "name of the business"),
+                         *WHERE, ("that's all", "what was damaged"), ("shutter sprayed", "repair"),
+                         ("don't know", "describe"), ("skip", "vehicle"), ("no", "cctv"), ("no", "photos")])
+    chat.say("", attachments=(Attachment(kind="photo", file_id="AgAD-1", content_type="image/jpeg"),))
+    assert "1 photo so far" in chat.text
+    chat.say("", attachments=(Attachment(kind="photo", file_id="AgAD-2", content_type="image/jpeg"),))
+    verify_dialog(chat, [("done", "anyone else see")])
+    with sessions() as session:
+        photos = session.scalars(select(ReportAttachment.file_id).where(ReportAttachment.kind == "photo")).all()
+    assert photos == ["AgAD-1", "AgAD-2"]
+
+
+def test_oversized_odd_and_hostile_text_is_kept_safely(chat, sessions):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+                         ("today 9am", "9:00am")])
+    hostile = "Robert'); DROP TABLE reports;-- <script>alert(1)</script> 🧨\x00\x07 Zoë"
+    verify_dialog(chat, [(hostile, "address")])
+    long_story = "They came in and " + "took things " * 500
+    verify_dialog(chat, [("1 High St WS1 1QL", "in your own words"), (long_story, "kept the first 4,000 characters")])
+    [draft] = drafts(sessions)
+    assert draft.business_name == "Robert'); DROP TABLE reports;-- <script>alert(1)</script> 🧨 Zoë"
+    assert len(draft.description) <= 4000 and draft.description.startswith("They came in")
+
+
+def test_http_links_are_refused_kindly_and_https_kept_exactly(chat, sessions):
+    verify_dialog(chat, [("break in last night", "still there"), ("no", "name of the business"), *WHERE,
+                         ("door forced", "what was taken"), ("laptop £600", "describe"), ("skip", "vehicle"),
+                         ("no", "cctv"), ("yes", "face"), ("no", "clock"), ("don't know", "recorded over"), ("don't know", "link"),
+                         ("http://example.com/video", "only take secure links"),
+                         ("here: https://we.tl/t-AbC123xyz.", "link saved")])
+    with sessions() as session:
+        link = session.scalars(select(ReportAttachment)).one()
+    assert (link.url, link.provider) == ("https://we.tl/t-AbC123xyz", "wetransfer")
+
+
+def test_unknown_first_message_offers_the_menu(chat):
+    reply = chat.say("asdfghjkl")
+    assert "report a crime" in reply.lower()
+    assert "Report a crime" in chat.buttons

@@ -1,0 +1,64 @@
+"""`bizwatch reports list|show|export` on a database holding real submitted reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.config import get_settings
+from dialog import WHERE, YOU, verify_dialog
+
+
+@pytest.fixture
+def submitted_reference(chat) -> str:
+    verify_dialog(chat, [("someone stole 2 bottles of gin worth £50 this morning", "still there"),
+                         ("no", "name of the business"), *WHERE, ("that's all", "what was taken"),
+                         ("2 bottles of gin", "describe"), ("=HYPERLINK(\"x\") tall man", "vehicle"),
+                         ("no", "cctv"), ("no", "anyone else"), ("no", "your name"), *YOU])
+    reply = chat.say("submit")
+    return reply.split("reference is ", 1)[1][:12]
+
+
+@pytest.fixture
+def cli(settings, sessions, monkeypatch):
+    monkeypatch.setenv("BIZWATCH_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_list_and_show(cli, submitted_reference):
+    listing = cli.invoke(app, ["reports", "list"])
+    assert listing.exit_code == 0 and submitted_reference in listing.output and "shop_theft" in listing.output
+    shown = cli.invoke(app, ["reports", "show", submitted_reference.lower().replace("-", " ")])
+    assert shown.exit_code == 0, shown.output
+    assert "Kumar's Convenience Store" in shown.output and "£50" in shown.output
+
+
+def test_show_explains_an_unknown_or_mistyped_reference(cli, submitted_reference):
+    typo = submitted_reference[:-1] + ("A" if submitted_reference[-1] != "A" else "B")
+    result = cli.invoke(app, ["reports", "show", typo])
+    assert result.exit_code == 1 and "No report with reference" in result.output
+
+
+def test_export_json_and_csv(cli, submitted_reference, tmp_path):
+    result = cli.invoke(app, ["reports", "export", "--format", "json"])
+    assert result.exit_code == 0
+    [report] = json.loads(result.output)
+    assert report["reference"] == submitted_reference and report["value_gbp"] == 50.0
+    target = tmp_path / "reports.csv"
+    result = cli.invoke(app, ["reports", "export", "--format", "csv", "--output", str(target)])
+    assert result.exit_code == 0
+    [row] = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert row["reference"] == submitted_reference and row["business_postcode"] == "WS1 1QL"
+    assert json.loads(row["offenders"])[0]["description"].startswith("=HYPERLINK")  # JSON cell, not a formula
+
+
+def test_export_with_no_reports_is_an_empty_list(cli):
+    result = cli.invoke(app, ["reports", "export"])
+    assert result.exit_code == 0 and json.loads(result.output) == []

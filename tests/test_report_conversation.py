@@ -233,3 +233,21 @@ def test_export_has_the_agreed_schema(chat, sessions, settings):
     assert data["value_gbp"] == 50.0
     assert set(data["cctv"]) == {"available", "shows_face", "clock_offset_minutes", "overwrite_days", "links", "status"}
     assert data["reporter"]["preferred_contact"] == "text"
+
+
+def test_details_in_the_story_are_used_and_not_asked_again(chat, sessions):
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+        ("yesterday 3pm", "3:00pm"), ("Kumar's", "address"), ("12 High Street", "postcode"), ("WS1 1QL", "own words"),
+        ("Two lads took £120 of razors and got into AB12 CDE", "i've also noted: £120; vehicle ab12 cde"),
+        ("razor blades", "describe them"),
+        ("two lads, late teens", "cctv"),
+    ])
+    assert "worth" not in chat.text
+    [draft] = [r for r in _drafts(sessions)]
+    assert draft.value_gbp == Decimal("120") and draft.vehicle_registrations == ["AB12 CDE"]
+
+
+def _drafts(sessions):
+    with sessions() as session:
+        return list(session.scalars(select(Report).where(Report.status == "draft")))

@@ -7,19 +7,16 @@ can go back, change any answer, skip what is optional, or leave and carry on lat
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy.orm import selectinload
 
 from bot.crime_types import ACTION_FRAUD, FRAUD_TYPES, label
 from bot.flows.base import Turn
 from bot.flows.questions import QuestionFlow
-from bot.flows.report_questions import QUESTIONS, also_answered
+from bot.flows.report_questions import QUESTIONS, note_entities
 from bot.messages import Button
 from bot.reports.service import submit
-from bot.reports.summary import money, when
+from bot.reports.summary import when
 from bot.storage.models import Report
-from nlu.extractors import find_crime_types, find_money, find_postcodes, find_vehicle_registrations, parse_when
 
 OPENING_MIN_WORDS = 4
 
@@ -66,38 +63,11 @@ class ReportFlow(QuestionFlow[Report]):
 
     def prefill(self, turn: Turn, report: Report) -> list[str]:
         """Use what the opening message already says; returns what was noted, to confirm back."""
-        text = turn.text
-        noted: list[str] = []
-        crime_types = find_crime_types(text) or [e for e in turn.entities("crime_type")]
-        if crime_types:
-            first = crime_types[0]
-            report.crime_type = first.value if hasattr(first, "value") else first["value"]
-            also_answered(turn, "crime_type")
-            noted.append(label(report.crime_type))
+        noted = note_entities(turn, report)
         if report.crime_type in FRAUD_TYPES:
             noted.append(ACTION_FRAUD)
-        amounts = find_money(text)
-        if amounts:
-            report.value_gbp = Decimal(str(amounts[0].value))
-            also_answered(turn, "value", "amount_lost", "repair")
-            noted.append(money(report.value_gbp))
-        found = parse_when(text, turn.now, turn.settings.timezone)
-        if found is not None and found.value <= turn.now:
-            report.occurred_at, report.occurred_time_known = found.value, found.has_time
-            also_answered(turn, "occurred_at", *(("occurred_time",) if found.has_time else ()))
-            noted.append(when(found.value, turn.tz, found.has_time))
-        postcodes = find_postcodes(text)
-        if postcodes:
-            report.business_postcode = postcodes[0].value
-            also_answered(turn, "business_postcode")
-            noted.append(f"postcode {report.business_postcode}")
-        registrations = find_vehicle_registrations(text)
-        if registrations:
-            report.vehicle_registrations = [span.value for span in registrations]
-            also_answered(turn, "vehicle")
-            noted.append(f"vehicle {', '.join(report.vehicle_registrations)}")
-        if crime_types and len(text.split()) >= OPENING_MIN_WORDS:
-            turn.state["opening"] = text[:4000]
+        if report.crime_type and len(turn.text.split()) >= OPENING_MIN_WORDS:
+            turn.state["opening"] = turn.text[:4000]
         return noted
 
     def progress(self, turn: Turn) -> str:

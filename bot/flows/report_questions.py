@@ -7,7 +7,7 @@ if the user goes quiet, and it explains kindly, with an example, when it cannot 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bot.crime_types import ACTION_FRAUD, BY_CODE, CRIME_TYPES, FRAUD_TYPES, THEFT_TYPES, label
@@ -69,6 +69,50 @@ def is_fuel(report: Report) -> bool:
 
 def cctv_yes(turn: Turn, report: Report) -> bool:
     return report.crime_type != "cyber_crime" and report.cctv_available is True
+
+
+# --- what the user volunteers ---------------------------------------------------------------
+def _answered(turn: Turn, name: str) -> bool:
+    return name in turn.state.get("answered", [])
+
+
+def note_entities(turn: Turn, report: Report) -> list[str]:
+    """Fill unanswered questions from the interpreter's entities in this message; say what was noted.
+
+    People tell the whole story at once ("some lad nicked £80 of meat this morning"); what they
+    volunteer is used and confirmed back, not asked again. Answers already given are never
+    overwritten here: a correction goes through "change".
+    """
+    noted: list[str] = []
+    crime_types = turn.entities("crime_type")
+    if crime_types and not _answered(turn, "crime_type") and crime_types[0]["value"] in BY_CODE:
+        report.crime_type = crime_types[0]["value"]
+        also_answered(turn, "crime_type")
+        noted.append(label(report.crime_type))
+    amounts = turn.entities("money")
+    if amounts and not any(_answered(turn, n) for n in ("value", "amount_lost", "repair", "fuel")):
+        report.value_gbp = Decimal(str(amounts[0]["value"]))
+        also_answered(turn, "value", "amount_lost", "repair")
+        noted.append(money(report.value_gbp))
+    moments = turn.entities("datetime")
+    if moments and not _answered(turn, "occurred_at"):
+        value = datetime.fromisoformat(str(moments[0]["value"]))
+        has_time = bool((moments[0].get("additional_info") or {}).get("has_time", True))
+        if value <= turn.now + FUTURE_TOLERANCE:
+            report.occurred_at, report.occurred_time_known = value, has_time
+            also_answered(turn, "occurred_at", *(("occurred_time",) if has_time else ()))
+            noted.append(when(value, turn.tz, has_time))
+    postcodes = turn.entities("postcode")
+    if postcodes and not _answered(turn, "business_postcode"):
+        report.business_postcode = postcodes[0]["value"]
+        also_answered(turn, "business_postcode")
+        noted.append(f"postcode {report.business_postcode}")
+    registrations = turn.entities("vehicle_registration")
+    if registrations and not _answered(turn, "vehicle"):
+        report.vehicle_registrations = list(dict.fromkeys(e["value"] for e in registrations))
+        also_answered(turn, "vehicle")
+        noted.append(f"vehicle {', '.join(report.vehicle_registrations)}")
+    return noted
 
 
 # --- danger ------------------------------------------------------------------------------
@@ -242,7 +286,8 @@ def answer_description(turn: Turn, report: Report, text: str) -> str | None:
         return None
     body = text_answer(text)
     report.description = truncate(f"{opening}\n{body}" if opening and opening not in body else body, FIELD_LIMIT)
-    return None
+    noted = note_entities(turn, report)
+    return f"Thanks. I've also noted: {'; '.join(noted)}." if noted else None
 
 
 # --- leaving without paying -----------------------------------------------------------------------

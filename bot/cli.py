@@ -87,3 +87,7 @@ def main() -> None:
 from bot.reports.cli import app as reports_app  # noqa: E402
 
 app.add_typer(reports_app, name="reports")
+
+from bot.advice.cli import app as advice_app  # noqa: E402
+
+app.add_typer(advice_app, name="advice")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from bot.advice.vocabulary import SYNONYMS
+from bot.advice.vocabulary import PHRASES, SYNONYMS
 
+_PHRASES = [(re.compile(rf"\b(?:{pattern})\b"), replacement) for pattern, replacement in PHRASES]
 _WORD = re.compile(r"[a-z0-9£]+(?:['’][a-z]+)?")
 
 #: Words that carry no topic: function words, and the "how do I stop..." frame every question has.
@@ -18,7 +19,7 @@ STOPWORDS = frozenset(
     """
     a about above after again against all am an and any are as at be been before being below
     between both but by can cant could did didnt do does doesnt doing dont down during each few for
-    from further had has have having he her here hers him his how i id if im in into is isnt it its
+    from further had has have having he her here hers him his how i if im in into is isnt it its
     itself ive just me more most my myself no nor not now of off on once only or other our ours out
     over own same she should so some such than that thats the their theirs them then there these they
     this those through to too under until up very was we were what whats when where which while who
@@ -26,6 +27,7 @@ STOPWORDS = frozenset(
     tip tips advice advise help helps please pls stop stopping prevent prevention preventing avoid
     deal dealing handle best way ways keep keeps kept happening happen happens happened thing things
     need needs want wants get gets getting got go going anything something someone somebody anyone
+    day days week weeks
     people guy guys lot lots really much many also still ever again us
     hi hello hey thanks thank ok okay im
     """.split()
@@ -66,6 +68,14 @@ def words(text: str) -> list[str]:
     return [w.replace("'", "").replace("’", "") for w in _WORD.findall(text.lower())]
 
 
+def rewrite_phrases(text: str) -> str:
+    """Replace multi-word expressions ("broken into", "drive off") with one canonical word."""
+    text = text.lower()
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def normalise(word: str) -> str:
     """Map slang, abbreviations and known misspellings to the words articles use."""
     return SYNONYMS.get(word, word)
@@ -82,7 +92,7 @@ def terms(text: str) -> list[str]:
 def query_words(text: str) -> list[str]:
     """Words of a question after synonym mapping and stop-word removal, not yet stemmed."""
     out = []
-    for word in words(text):
+    for word in words(rewrite_phrases(text)):
         for part in normalise(word).split():
             if part not in STOPWORDS:
                 out.append(part)

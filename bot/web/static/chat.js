@@ -36,6 +36,7 @@
       row.appendChild(button);
     });
     item.appendChild(row);
+    item.scrollIntoView({ block: "end" });  // again: the buttons made it taller
   }
   async function post(body, attempt) {
     const response = await fetch("/webhooks/rest/webhook", {

@@ -91,3 +91,7 @@ app.add_typer(reports_app, name="reports")
 from bot.advice.cli import app as advice_app  # noqa: E402
 
 app.add_typer(advice_app, name="advice")
+
+from nlu.cli import app as nlu_app  # noqa: E402
+
+app.add_typer(nlu_app, name="nlu")

@@ -6,7 +6,7 @@ below; the articles themselves live in ``advice_content/articles`` as Markdown w
 
 from bot.advice.articles import Article, ArticleFormatError, Source, load_articles
 from bot.advice.check import Problem, check_articles
-from bot.advice.search import (
+from bot.advice.library import (
     AdviceLibrary,
     Candidate,
     ScoredArticle,

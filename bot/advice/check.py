@@ -20,7 +20,16 @@ from urllib.parse import urlparse
 
 from bot.advice import gsm7
 from bot.advice.articles import Article, article_files, article_from_mapping, markdown_links, split_front_matter
-from bot.advice.vocabulary import CRIME_TYPES, MENU_TOPICS, PUBLISHERS, SEASONS, SECTORS, TOPICS
+from bot.advice.vocabulary import (
+    CRIME_TYPE_LEAD,
+    CRIME_TYPES,
+    MENU_TOPICS,
+    PUBLISHERS,
+    SEASONS,
+    SECTOR_MENUS,
+    SECTORS,
+    TOPICS,
+)
 
 REQUIRED_FIELDS = ("id", "title", "topics", "sectors", "seasons", "summary", "steps", "sources", "review_by")
 OPTIONAL_FIELDS = ("related",)
@@ -232,11 +241,18 @@ def _check_body(body: str, known_ids: set[str]) -> list[str]:
 
 
 def _check_coverage(articles: list[Article]) -> list[Problem]:
-    """Every crime type and every menu topic needs at least one article to offer."""
+    """Every crime type and every menu button needs an article; each crime type's lead article
+    must exist and be about that crime type; menus must fit in eight buttons."""
+    where = "advice_content/articles"
     covered = {topic for article in articles for topic in article.topics}
-    needed = dict.fromkeys(CRIME_TYPES + MENU_TOPICS)
-    return [
-        Problem("advice_content/articles", f"no valid article covers topic {topic!r}")
-        for topic in needed
-        if topic not in covered
-    ]
+    by_id = {article.id: article for article in articles}
+    needed = dict.fromkeys(CRIME_TYPES + MENU_TOPICS + tuple(t for menu in SECTOR_MENUS.values() for t in menu))
+    out = [Problem(where, f"no valid article covers topic {topic!r}") for topic in needed if topic not in covered]
+    for crime_type, article_id in CRIME_TYPE_LEAD.items():
+        lead = by_id.get(article_id)
+        if lead is None or crime_type not in lead.topics:
+            out.append(Problem(where, f"lead article {article_id!r} for {crime_type!r} is missing or not about it"))
+    for sector, menu in SECTOR_MENUS.items():
+        if len(menu) > 8 or sector not in SECTORS:
+            out.append(Problem(where, f"menu for sector {sector!r} must be a known sector with at most 8 topics"))
+    return out

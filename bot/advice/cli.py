@@ -14,7 +14,7 @@ import typer
 
 from bot.advice.articles import article_files
 from bot.advice.check import check_articles
-from bot.advice.search import AdviceLibrary, default_library
+from bot.advice.library import AdviceLibrary, default_library
 
 app = typer.Typer(help="Prevention advice: check the articles and search them.", no_args_is_help=True)
 

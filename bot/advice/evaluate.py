@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from bot.advice.search import AdviceLibrary
+from bot.advice.library import AdviceLibrary
 
 
 @dataclass(frozen=True)

@@ -78,14 +78,66 @@ MENU_TOPICS: tuple[str, ...] = (
     "seasonal",
 )
 
-#: Sector-specific menu swaps: a farm sees its own topic instead of drive-offs, and so on.
-MENU_SECTOR_TOPIC: Mapping[str, str] = MappingProxyType(
+#: Menus for sectors whose worries differ from a shop's. Editorial choices, kept explicit so an
+#: editor can change them; the check makes sure each has at most eight topics with articles.
+SECTOR_MENUS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "forecourt": "forecourt",
-        "licensed": "licensed_premises",
-        "rural": "rural",
-        "office": "office_security",
-        "hospitality": "licensed_premises",
+        "forecourt": (
+            "making_off_without_payment",
+            "forecourt",
+            "shop_theft",
+            "robbery",
+            "violence_against_staff",
+            "fraud",
+            "cyber_crime",
+            "after_a_crime",
+        ),
+        "licensed": (
+            "licensed_premises",
+            "violence_against_staff",
+            "making_off_without_payment",
+            "burglary",
+            "fraud",
+            "cyber_crime",
+            "after_a_crime",
+            "seasonal",
+        ),
+        "rural": (
+            "rural",
+            "burglary",
+            "criminal_damage",
+            "fraud",
+            "cyber_crime",
+            "modern_slavery",
+            "after_a_crime",
+            "seasonal",
+        ),
+        "office": (
+            "office_security",
+            "cyber_crime",
+            "fraud",
+            "burglary",
+            "violence_against_staff",
+            "criminal_damage",
+            "after_a_crime",
+            "reporting",
+        ),
+    }
+)
+SECTOR_MENUS = MappingProxyType({**SECTOR_MENUS, "hospitality": SECTOR_MENUS["licensed"]})
+
+#: The article offered first for each crime type when nothing else is known about the business
+#: (drive-offs outnumber dine-and-dash, so a report of making off starts there).
+CRIME_TYPE_LEAD: Mapping[str, str] = MappingProxyType(
+    {
+        "shop_theft": "shop-theft-prevention",
+        "making_off_without_payment": "fuel-drive-offs",
+        "criminal_damage": "graffiti-and-vandalism",
+        "burglary": "shutters-locks-and-alarms",
+        "robbery": "robbery-prevention",
+        "violence_against_staff": "staff-safety-and-conflict",
+        "fraud": "invoice-and-mandate-fraud",
+        "cyber_crime": "cyber-essentials-and-basics",
     }
 )
 
@@ -159,6 +211,8 @@ TOPIC_KEYWORDS: Mapping[str, str] = MappingProxyType(
 #: Multi-word expressions rewritten before words are split (applied to questions and articles
 #: alike). Each pattern is a regular expression matched on lower-case text at word boundaries.
 PHRASES: tuple[tuple[str, str], ...] = (
+    # When something happened is not what it was about ("broken into last night").
+    (r"last (?:night|week|month)|this (?:morning|afternoon|evening)|the other day|earlier today", " "),
     (r"brok(?:e|en) in(?:to)?", "burglary"),
     (r"break[- ]?ins?", "burglary"),
     (r"drive[- ]?offs?|driv(?:ing|es|e) off|drove off", "driveoff"),

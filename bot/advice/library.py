@@ -25,9 +25,10 @@ from bot.advice.vocabulary import (
     AFTERMATH_CUES,
     PREVENTION_CUES,
     CRIME_TYPES,
-    MENU_SECTOR_TOPIC,
+    CRIME_TYPE_LEAD,
     MENU_TOPICS,
     SEASONS,
+    SECTOR_MENUS,
     SECTORS,
     TOPIC_KEYWORDS,
     TOPICS,
@@ -47,6 +48,7 @@ B = 0.75
 # they never create a match on their own (a zero text score stays zero).
 CRIME_TYPE_PRIMARY_BOOST = 1.8
 CRIME_TYPE_BOOST = 1.4
+CRIME_TYPE_LEAD_BOOST = 1.1
 SECTOR_SPECIFIC_BOOST = 1.25
 SECTOR_TOPIC_BOOST = 1.6
 SECTOR_MISMATCH_PENALTY = 0.7
@@ -140,41 +142,48 @@ class AdviceLibrary:
     # --- browsing -----------------------------------------------------------------------------
 
     def topics_menu(self, sector: str | None = None) -> list[tuple[str, str]]:
-        """Up to eight (topic code, label) pairs for topic buttons.
+        """Up to eight (topic code, label) pairs for topic buttons, for the business's sector.
 
-        A sector with its own topic (forecourt, licensed, rural, office) sees it in place of the
-        least relevant general topic, so the menu stays short.
+        Forecourts, pubs, farms and offices get their own menus (``SECTOR_MENUS``); topics with no
+        article are left out so a button never leads nowhere.
         """
-        topics = list(MENU_TOPICS)
-        own = MENU_SECTOR_TOPIC.get(sector or "")
-        if own and own not in topics:
-            swap = "making_off_without_payment" if sector in ("rural", "office") else "seasonal"
-            topics[topics.index(swap)] = own
-            if sector == "forecourt":  # drive-offs matter most here: keep them and drop shop theft
-                topics = ["making_off_without_payment", "forecourt"] + [
-                    t for t in topics if t not in ("making_off_without_payment", "forecourt", "shop_theft")
-                ]
+        topics = SECTOR_MENUS.get(sector or "", MENU_TOPICS)
         covered = {t for a in self._articles.values() for t in a.topics}
         return [(topic, TOPICS[topic]) for topic in topics if topic in covered][:8]
 
     def by_topic(self, topic: str, sector: str | None = None) -> list[Article]:
-        """Articles on ``topic`` that suit ``sector``: main-topic articles first, then sector-specific."""
-        chosen = [a for a in self._articles.values() if topic in a.topics and a.suits_sector(sector)]
-        return sorted(chosen, key=lambda a: (a.primary_topic != topic, not a.is_for_sector(sector), a.is_seasonal(), len(a.topics), a.id))
+        """Articles on ``topic``, best first: those that suit ``sector``, mainly about the topic,
+        written for the sector, year-round. Articles for other sectors come last, not never."""
+        chosen = [a for a in self._articles.values() if topic in a.topics]
+        return sorted(
+            chosen,
+            key=lambda a: (
+                not a.suits_sector(sector),
+                a.primary_topic != topic,
+                not a.is_for_sector(sector),
+                a.is_seasonal(),
+                len(a.topics),
+                a.id,
+            ),
+        )
 
     def for_crime_type(self, crime_type: str, sector: str | None = None) -> list[Article]:
         """Advice to offer after a report of ``crime_type``, best first.
 
         Articles written for the business's sector come first (a pub reporting a walk-out gets
-        dine-and-dash, a forecourt gets drive-offs), then those mainly about the crime type.
+        dine-and-dash, a forecourt gets drive-offs), then the crime type's lead article, then
+        others mainly about the crime type, then those that touch on it. Articles written for
+        other sectors come last rather than not at all.
         """
         if crime_type not in CRIME_TYPES:
             return []
-        chosen = [a for a in self._articles.values() if crime_type in a.topics and a.suits_sector(sector)]
+        chosen = [a for a in self._articles.values() if crime_type in a.topics]
         return sorted(
             chosen,
             key=lambda a: (
+                not a.suits_sector(sector),
                 not (a.is_for_sector(sector) and a.primary_topic in (crime_type, *SECTOR_TOPICS.get(sector or "", ()))),
+                a.id != CRIME_TYPE_LEAD.get(crime_type),
                 a.primary_topic != crime_type,
                 a.is_seasonal(),
                 "after_a_crime" in a.topics,
@@ -237,7 +246,9 @@ class AdviceLibrary:
             if text_score <= 0:
                 continue
             coverage = self._coverage(query_terms, matched)
-            about = bool(self._head_terms[article.id].intersection(matched))
+            # About the question: it matches the article's title or topic words, or the NLU says
+            # the question is about a crime type the article covers.
+            about = bool(self._head_terms[article.id].intersection(matched)) or crime_type in article.topics
             boost = self._boost(article, crime_type, sector, season, asks_season, timing)
             candidates.append(
                 Candidate(
@@ -303,6 +314,8 @@ class AdviceLibrary:
             elif timing == "before":
                 boost *= PREVENTION_AFTERMATH_PENALTY
         if crime_type:
+            if article.id == CRIME_TYPE_LEAD.get(crime_type):
+                boost *= CRIME_TYPE_LEAD_BOOST
             if article.primary_topic == crime_type:
                 boost *= CRIME_TYPE_PRIMARY_BOOST
             elif crime_type in article.topics:

@@ -1,7 +1,8 @@
 """All extractors together, with overlaps settled by a fixed priority.
 
 Earlier kinds win a clash: a reference or link is never also a plate, "£80" is money and not a
-time, a postcode is not a vehicle registration, and a phone number is not a date.
+time, a postcode is not a vehicle registration, and a phone number is not a date. Crime types are a
+separate layer: "a fake £20" is both a fraud and £20, so a crime type may overlap money.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ def extract_entities(text: str, now: datetime, tz: str = "Europe/London") -> lis
     rank = {name: i for i, name in enumerate(PRIORITY)}
     chosen: list[Span] = []
     for span in sorted(candidates, key=lambda s: (rank[s.entity], s.start)):
-        if not any(span.overlaps(other) for other in chosen):
+        if not any(span.overlaps(other) and not _may_overlap(span, other) for other in chosen):
             chosen.append(span)
     return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def _may_overlap(first: Span, second: Span) -> bool:
+    return {first.entity, second.entity} == {"crime_type", "money"}

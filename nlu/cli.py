@@ -1,0 +1,149 @@
+"""``bizwatch nlu``: parse a message, train, evaluate on held-out data, export to Rasa."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(help="Language understanding: parse, train, test, export-rasa.", no_args_is_help=True,
+                  add_completion=False)
+
+
+def _now(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"not an ISO 8601 date-time: {value!r}", param_hint="--now") from None
+    if parsed.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        parsed = parsed.replace(tzinfo=ZoneInfo("Europe/London"))
+    return parsed
+
+
+@app.command()
+def parse(
+    text: str = typer.Argument(..., help="The message to parse."),
+    now: Optional[str] = typer.Option(None, help="Message time (ISO 8601) for relative dates; default: now."),
+    interpreter: str = typer.Option("embedded", envvar="BIZWATCH_INTERPRETER", help="embedded or rasa."),
+    rasa_url: Optional[str] = typer.Option(None, envvar="BIZWATCH_RASA_URL"),
+    rasa_token: Optional[str] = typer.Option(None, envvar="BIZWATCH_RASA_TOKEN"),
+    timeout: float = typer.Option(3.0, envvar="BIZWATCH_RASA_TIMEOUT_SECONDS"),
+    cache_dir: Optional[str] = typer.Option(None, envvar="BIZWATCH_NLU_CACHE_DIR", help="Model cache directory."),
+) -> None:
+    """Print the parse of TEXT as one JSON object (Rasa /model/parse shape)."""
+    from nlu.factory import build_interpreter
+    from nlu.rasa_http import InterpreterUnavailable
+
+    try:
+        result = build_interpreter(interpreter, rasa_url=rasa_url, rasa_token=rasa_token, timeout=timeout,
+                                   cache_dir=cache_dir).parse(text, now=_now(now))
+    except (InterpreterUnavailable, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(result, ensure_ascii=False))
+
+
+@app.command()
+def train(
+    data: Optional[Path] = typer.Option(None, help="Training file or directory (default nlu/data/nlu.yml)."),
+    folds: int = typer.Option(5, min=2, help="Cross-validation folds (0 figures are skipped with --no-cv)."),
+    cv: bool = typer.Option(True, "--cv/--no-cv", help="Report cross-validation figures."),
+    cache_dir: Optional[str] = typer.Option(None, envvar="BIZWATCH_NLU_CACHE_DIR", help="Write the model here."),
+) -> None:
+    """Train the embedded model and report cross-validation figures."""
+    from nlu import embedded
+    from nlu.evaluation import cross_validate
+    from nlu.loader import load_data
+
+    embedded.clear_memory_cache()
+    started = time.perf_counter()
+    interpreter = embedded.EmbeddedInterpreter(data_dir=data, cache_dir=cache_dir)
+    seconds = time.perf_counter() - started
+    training = load_data(interpreter.files)
+    report = {"examples": len(training.examples), "intents": len(training.intents), "train_seconds": round(seconds, 3),
+              "model_key": interpreter.key, "warnings": training.warnings}
+    if cv:
+        report["cross_validation"] = cross_validate(training, folds=folds)
+        report["cross_validation"].pop("per_intent")
+    typer.echo(json.dumps(report, indent=2))
+
+
+@app.command("test")
+def test_command(
+    data: Optional[Path] = typer.Option(None, help="Training file or directory (default nlu/data/nlu.yml)."),
+    test_file: Optional[Path] = typer.Option(None, "--test-file", help="Held-out file (default nlu/data/test.yml)."),
+    report: Path = typer.Option(Path("var/nlu-report.json"), help="Where to write the JSON report."),
+    now: Optional[str] = typer.Option(None, help="Message time for test.yml's datetimes (default the file's)."),
+    min_accuracy: float = typer.Option(0.0, help="Exit 1 if intent accuracy is below this."),
+    min_emergency_recall: float = typer.Option(0.0, help="Exit 1 if emergency recall is below this."),
+    min_crime_type_f1: float = typer.Option(0.0, help="Exit 1 if crime_type entity F1 is below this."),
+    min_value_accuracy: float = typer.Option(0.0, help="Exit 1 if money or datetime exact-value accuracy is below this."),
+) -> None:
+    """Evaluate on the held-out file like `rasa test nlu`; exit non-zero below the thresholds."""
+    from nlu.embedded import EmbeddedInterpreter
+    from nlu.evaluation import EVAL_NOW, evaluate
+    from nlu.loader import TEST_FILE, load_data
+
+    interpreter = EmbeddedInterpreter(data_dir=data)
+    result = evaluate(interpreter, load_data([test_file or TEST_FILE]), now=_now(now) or EVAL_NOW)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    _print_report(result)
+    typer.echo(f"report written to {report}")
+    s = result["summary"]
+    failures = [f"{name} {value} < {minimum}" for name, value, minimum in (
+        ("intent_accuracy", s["intent_accuracy"], min_accuracy),
+        ("emergency_recall", s["emergency_recall"], min_emergency_recall),
+        ("crime_type_f1", s["crime_type_f1"], min_crime_type_f1),
+        ("money_value_accuracy", s["money_value_accuracy"], min_value_accuracy),
+        ("datetime_value_accuracy", s["datetime_value_accuracy"], min_value_accuracy),
+    ) if (value or 0.0) < minimum]
+    if failures:
+        typer.echo("FAILED: " + "; ".join(failures), err=True)
+        raise typer.Exit(1)
+
+
+def _print_report(result: dict) -> None:
+    out = sys.stdout
+    intent = result["intent"]
+    out.write(f"examples: {result['examples']}  (datetimes resolved against {result['now']})\n")
+    out.write(f"intent accuracy {intent['accuracy']:.4f}  macro F1 {intent['macro_f1']:.4f}\n\n")
+    out.write(f"{'intent':<22}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}\n")
+    for name, row in intent["per_intent"].items():
+        out.write(f"{name:<22}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>9}\n")
+    labels = list(intent["per_intent"])
+    out.write("\nconfusion (rows gold, columns predicted, numbered as the rows)\n"
+              + " " * 26 + "".join(f"{i:>4}" for i in range(1, len(labels) + 1)) + "\n")
+    for i, gold in enumerate(labels, 1):
+        row = intent["confusion"].get(gold, {})
+        out.write(f"{i:>2} {gold:<23}" + "".join(f"{row.get(p, 0) or '.':>4}" for p in labels) + "\n")
+    out.write(f"\nintent errors ({len(intent['errors'])})\n")
+    for error in intent["errors"]:
+        out.write(f"  {error['intent']} -> {error['predicted']} ({error['confidence']}): {error['text']}\n")
+    out.write(f"\n{'entity':<22}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}{'value acc':>11}\n")
+    for name, row in result["entities"].items():
+        value = row.get("value_accuracy")
+        out.write(f"{name:<22}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>9}"
+                  f"{'' if value is None else f'{value:.3f}':>11}\n")
+    out.write(f"\nentity errors ({len(result['entity_errors'])})\n")
+    for error in result["entity_errors"]:
+        out.write(f"  {error['entity']}: gold {error['gold']!r} predicted {error['predicted']!r}: {error['text']}\n")
+    out.write(f"\nsummary {json.dumps(result['summary'])}\nlatency {json.dumps(result['latency_ms'])}\n")
+
+
+@app.command("export-rasa")
+def export_rasa(target: Path = typer.Argument(..., help="Directory for the Rasa project.")) -> None:
+    """Write a Rasa 3.6 project (config.yml, domain.yml, data/nlu.yml) that trains the same model."""
+    from nlu.rasa_export import export_rasa_project
+
+    for path in export_rasa_project(target):
+        typer.echo(f"wrote {path}")

@@ -30,13 +30,18 @@ from bot.flows.base import Flow, Turn
 from bot.messages import Button, ChannelCapabilities, Inbound, Outbound, Reply
 from bot.storage.models import Contact, Conversation, ProcessedMessage
 from bot.storage.types import utcnow
+from bot.flows.status import report_status
 from nlu.interpreter import Interpreter, ParseResult
+from nlu.reference import normalise_reference
 
 log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 DEFAULT_CAPABILITIES = ChannelCapabilities(buttons=False, media=False, max_length=4096)
 INTENT_THRESHOLD = 0.5
+SWITCH_THRESHOLD = 0.7
+# State that outlives one flow: the last report (for offers) and a flow put aside mid-way.
+KEPT_BETWEEN_FLOWS = ("last_report", "suspended")
 DB_ATTEMPTS = 4
 
 
@@ -181,12 +186,16 @@ class Engine:
     def _dispatch(self, turn: Turn) -> None:
         flow = self.flows.get(turn.conversation.flow or "")
         if turn.text and danger_now(turn.text, turn.parse):
-            turn.say(EMERGENCY_TEXT, (CARRY_ON,) if flow else ())
+            turn.say(EMERGENCY_TEXT, (CARRY_ON,) if flow or turn.state.get("suspended") else ())
             return
-        if flow is None:
+        if flow is None or (getattr(flow, "casual", False) and self._new_request(turn)):
             turn.conversation.flow = None
             self._idle(turn)
-            return
+        else:
+            self._continue(turn, flow)
+        self._resume_suspended(turn)
+
+    def _continue(self, turn: Turn, flow: Flow) -> None:
         pending = turn.state.get("pending")
         if pending is None and self._expired(turn):
             turn.state["pending"] = "resume"
@@ -202,6 +211,38 @@ class Engine:
             self._command(turn, flow, command)
             return
         flow.handle(turn)
+
+    def _new_request(self, turn: Turn) -> bool:
+        """In a casual flow (advice), a request for something else takes over."""
+        command = parse_command(turn.text)
+        return (turn.intent in ("report_crime", "report_status") and turn.intent_confidence >= SWITCH_THRESHOLD) \
+            or normalise(turn.text) in ("report", "report a crime") \
+            or (command is not None and command.name in ("restart", "resume") and "suspended" in turn.state)
+
+    def _resume_suspended(self, turn: Turn) -> None:
+        """When a flow taken up mid-report ends, go back to the report where it was."""
+        suspended = turn.state.get("suspended")
+        if turn.conversation.flow is not None or not suspended:
+            return
+        turn.state.clear()
+        turn.state.update(suspended["state"])
+        turn.conversation.flow, turn.conversation.step = suspended["flow"], suspended["step"]
+        turn.say("Back to your report.")
+        self.flows[suspended["flow"]].reask(turn)
+
+    def _switch(self, turn: Turn, flow: Flow, target: str, text: str) -> None:
+        """Put the current flow aside (state and all) and start ``target`` with ``text``."""
+        suspended = {"flow": turn.conversation.flow, "step": turn.conversation.step, "state": dict(turn.state)}
+        self._end_flow(turn)
+        turn.state["suspended"] = suspended
+        turn.text = text
+        self._start(turn, target)
+
+    def _start(self, turn: Turn, name: str) -> None:
+        keep = {k: turn.state[k] for k in KEPT_BETWEEN_FLOWS if k in turn.state}
+        turn.state.clear()
+        turn.state.update(keep)
+        self.flows[name].start(turn)
 
     def _expired(self, turn: Turn) -> bool:
         idle = timedelta(minutes=self.settings.conversation_idle_minutes)
@@ -227,6 +268,14 @@ class Engine:
                 turn.say("Would you like to carry on where you left off?",
                          (Button("Carry on", "carry on"), Button("Start again", "start again"),
                           Button("Cancel it", "cancel it")))
+            return
+        if pending == "switch":
+            target, text = turn.state.pop("switch_to"), turn.state.pop("switch_text", "")
+            turn.state.pop("pending")
+            if answer is True:
+                self._switch(turn, flow, target, text)
+            else:
+                flow.reask(turn)
             return
         confirmed = answer is True or words in ("yes cancel it", "yes, cancel it", "yes start again", "cancel it")
         declined = answer is False or name == "resume"
@@ -276,12 +325,12 @@ class Engine:
         flow.discard(turn)
         self._end_flow(turn)
         turn.text = ""
-        flow.start(turn)
+        self._start(turn, flow.name)
 
     def _end_flow(self, turn: Turn) -> None:
         turn.conversation.flow = None
         turn.conversation.step = None
-        keep = {k: turn.state[k] for k in ("last_report",) if k in turn.state}
+        keep = {k: turn.state[k] for k in KEPT_BETWEEN_FLOWS if k in turn.state}
         turn.state.clear()
         turn.state.update(keep)
 
@@ -296,19 +345,33 @@ class Engine:
         command = parse_command(turn.text)
         intent = turn.intent if turn.intent_confidence >= INTENT_THRESHOLD else None
         words = normalise(turn.text)
+        if command is not None and command.name == "resume" and "suspended" in turn.state:
+            return  # _resume_suspended picks the report up again
         if command is not None and command.name == "restart" or words in ("report", "report a crime") \
-                or intent == "report_crime" or turn.entities("crime_type"):
-            self.flows["report"].start(turn)
+                or intent == "report_crime" or turn.entities("crime_type") and intent != "get_advice":
+            self._start(turn, "report")
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
-            self.flows["advice"].start(turn)
+            self._start(turn, "advice")
+        elif intent == "report_status" or normalise_reference(turn.text):
+            report_status(turn)
         elif command is not None and command.name in ("cancel", "back", "change"):
             turn.say("There's nothing under way to change or cancel. Reports can't be edited once sent, but you "
                      "can add information by quoting your reference to the officer.", self.menu_buttons())
         elif intent in ("thanks", "goodbye"):
             turn.say("You're welcome. If anything else happens, just message me. In an emergency, call 999.")
+        elif intent is None and turn.intent_confidence > 0 and self._clarify(turn):
+            return
         else:
-            greeting = "Hello." if intent == "greet" else (
-                "Sorry, I'm not sure what you need." if words and command is None else "Hello.")
+            greeting = "Hello." if intent == "greet" or not words or command is not None else \
+                "Sorry, I'm not sure what you need."
             turn.say(f"{greeting} I'm bizwatch. I can help you report a crime against your business or get "
                      "prevention advice. If anyone is in danger now, call 999.\n\nWhat would you like to do?",
                      self.menu_buttons())
+
+    def _clarify(self, turn: Turn) -> bool:
+        """Unsure between report and advice: ask with buttons rather than guess."""
+        ranking = [r["name"] for r in turn.parse.get("intent_ranking", [])[:2]]
+        if set(ranking) != {"report_crime", "get_advice"} or "advice" not in self.flows:
+            return False
+        turn.say("Do you want to report a crime, or get advice on preventing one?", self.menu_buttons())
+        return True

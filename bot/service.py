@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels import CAPABILITIES
 from bot.config import Settings
 from bot.engine import Engine
+from bot.flows.advice import AdviceFlow
 from bot.flows.base import Flow
 from bot.flows.report import ReportFlow
 from bot.messages import Button
@@ -33,7 +34,7 @@ class Service:
 def default_flows() -> dict[str, Flow]:
     """Every conversation bizwatch offers, by name."""
     report = ReportFlow(offers=[Button("Prevention advice", "advice {crime_type}")])
-    return {"report": report}
+    return {"report": report, "advice": AdviceFlow()}
 
 
 def interpreter_from(settings: Settings) -> Interpreter:

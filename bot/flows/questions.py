@@ -14,9 +14,11 @@ from typing import Any, Generic, TypeVar
 
 from bot.flows.answers import is_skip, is_unknown, normalise
 from bot.flows.base import Invalid, Turn
+from bot.flows.status import report_status
 from bot.messages import Button
 
 Subject = TypeVar("Subject")
+SWITCH_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,29 @@ class QuestionFlow(Generic[Subject]):
         return getattr(question.answer, "handles_skip", False)
 
     def reprompt(self, turn: Turn, subject: Subject, question: Question[Subject], problem: str) -> None:
+        if self.offer_switch(turn, question):
+            return
         prompt = question.ask(turn, subject)
         turn.say(f"{problem}\n\n{prompt.text}", prompt.buttons)
+
+    def offer_switch(self, turn: Turn, question: Question[Subject]) -> bool:
+        """A message that is no answer but a confident request for something else.
+
+        Asking for advice mid-report is offered (the report is put aside and picked up after);
+        "what's happening with my report" is answered at once, then the question asked again.
+        """
+        if turn.intent_confidence < SWITCH_CONFIDENCE:
+            return False
+        if turn.intent == "report_status":
+            report_status(turn)
+            self.reask(turn)
+            return True
+        if turn.intent == "get_advice":
+            turn.state.update(pending="switch", switch_to="advice", switch_text=turn.text)
+            turn.say("It sounds like you'd like prevention advice. Get it now? Your report is saved and you can "
+                     "carry on after.", (Button("Yes, advice now", "yes"), Button("No, carry on", "no")))
+            return True
+        return False
 
     def reask(self, turn: Turn) -> None:
         subject = self.load(turn)

@@ -46,7 +46,7 @@ class ReportFlow(QuestionFlow[Report]):
                         vehicle_registrations=[])
         turn.session.add(report)
         turn.session.flush()
-        turn.state.clear()
+        turn.state.pop("opening", None)
         turn.state.update({"report_id": report.id, "answered": [], "history": []})
         return report
 
@@ -99,7 +99,8 @@ class ReportFlow(QuestionFlow[Report]):
         turn.say("\n\n".join(lines), tuple(self.offers_for(report)))
         turn.conversation.flow = None
         turn.conversation.step = None
-        turn.state.clear()
+        for key in ("report_id", "answered", "history", "opening"):
+            turn.state.pop(key, None)
         turn.state["last_report"] = {"reference": reference, "crime_type": report.crime_type}
 
     def offers_for(self, report: Report) -> list[Button]:

@@ -51,6 +51,8 @@ def remember(contact: Contact | None, report: Report) -> None:
     """Keep the business and reporter details for next time (the user is asked to reuse them)."""
     if contact is None:
         return
+    if (report.details or {}).get("making_off_kind") == "fuel" and not contact.sector:
+        contact.sector = "forecourt"
     if report.business_name:
         contact.business_name = report.business_name
         contact.business_address = report.business_address

@@ -76,6 +76,7 @@ class Contact(Base):
     business_name: Mapped[str | None] = mapped_column(String(200))
     business_address: Mapped[str | None] = mapped_column(Text)
     business_postcode: Mapped[str | None] = mapped_column(String(10))
+    sector: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

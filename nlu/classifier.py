@@ -73,7 +73,7 @@ class ClassifierConfig:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
     regex_weight: float = 0.5
-    emergency_threshold: float = 0.2
+    emergency_threshold: float = 0.1
     oos_threshold: float = 0.15
 
 
@@ -91,7 +91,7 @@ class IntentClassifier:
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=cfg.char_ngrams, sublinear_tf=True)),
             ("regex", RegexFeatures(regexes, cfg.regex_weight)),
         ])
-        return Pipeline([("features", features), ("model", LogisticRegression(C=cfg.c, max_iter=5000))])
+        return Pipeline([("features", features), ("model", LogisticRegression(C=cfg.c, solver="sag", tol=1e-6, max_iter=20000, random_state=0))])
 
     def fit(self, texts: list[str], intents: list[str], regexes: dict[str, list[str]] | None = None) -> "IntentClassifier":
         self.pipeline = self._build(regexes or {})

@@ -29,6 +29,7 @@ from bot.advice.vocabulary import (
     MENU_TOPICS,
     SEASONS,
     SECTOR_MENUS,
+    SECTOR_READING,
     SECTORS,
     TOPIC_KEYWORDS,
     TOPICS,
@@ -234,6 +235,8 @@ class AdviceLibrary:
         crime_type = crime_type if crime_type in CRIME_TYPES else None
         sector = sector if sector in SECTORS and sector != "all" else None
         season = season if season in SEASONS and season != "all" else None
+        if crime_type and sector:
+            crime_type = SECTOR_READING.get((sector, crime_type), crime_type)
         query_terms = self.query_terms(query)
         if not query_terms and crime_type:
             # "any advice?" after the NLU found a crime type: the crime type is the question.

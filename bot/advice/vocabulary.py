@@ -398,3 +398,10 @@ AFTERMATH_CUES = frozenset(
     "now just yesterday last morning overnight happened after afterwards was were been got had did "
     "gone".split()
 )
+
+
+#: What a generic crime type most often means in a sector. The language model reads plain "theft"
+#: as shop theft; on a forecourt, theft is mostly fuel drive-offs, so that advice should lead.
+SECTOR_READING: Mapping[tuple[str, str], str] = MappingProxyType(
+    {("forecourt", "shop_theft"): "making_off_without_payment"}
+)

@@ -30,12 +30,22 @@ DONE = re.compile(r"(done|no|no thanks|nothing|that'?s all|that'?s it|thanks|tha
 ADVICE_PREFIX = re.compile(r"^(?:advice|tips?|help)\s*(?:on|about|for|with)?\s*", re.IGNORECASE)
 
 
+SECTOR_CONTEXT = re.compile(r"\b(?:i|we)\s+(?:run|own|have|manage|work (?:at|in))\s+(?:a|an|the)?\s*[\w' -]{0,40}?"
+                            r"(?=,|\.|;| and | so | how | what |$)", re.IGNORECASE)
+
+
 def sector_in(text: str) -> str | None:
     words = normalise(text)
     for sector, pattern in SECTOR_WORDS:
         if re.search(pattern, words):
             return sector
     return None
+
+
+def without_sector_context(query: str) -> str:
+    """"I run a petrol station, how do I stop theft" -> "how do I stop theft": the sector is remembered
+    and applied as a preference; left in the query its words would outweigh the question itself."""
+    return SECTOR_CONTEXT.sub(" ", query).strip(" ,.;")
 
 
 class AdviceFlow:
@@ -105,7 +115,7 @@ class AdviceFlow:
 
     def _answer(self, turn: Turn, text: str, first: bool = False) -> None:
         sector = self._sector(turn, text)
-        query = ADVICE_PREFIX.sub("", text.strip()).strip()
+        query = ADVICE_PREFIX.sub("", without_sector_context(text.strip())).strip()
         topic = re.fullmatch(r"topic (\w+)", normalise(query))
         article_id = re.fullmatch(r"article ([\w-]+)", normalise(query))
         crime_types = [e["value"] for e in turn.entities("crime_type")]

@@ -1,0 +1,83 @@
+"""NLU performance figures: training time, model size, memory, parse latency (single thread).
+
+Run: python benchmarks/nlu_benchmark.py [--repeat N]
+Latency is measured over every message in nlu/data/test.yml, after one warm-up parse, with the
+embedded interpreter (classifier plus all entity extractors), like the engine calls it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import pickle
+import platform
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import sklearn  # noqa: E402
+
+from nlu import embedded  # noqa: E402
+from nlu.evaluation import EVAL_NOW  # noqa: E402
+from nlu.loader import TEST_FILE, TRAINING_FILE, load_file  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20, help="passes over the test file for latency")
+    args = parser.parse_args()
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    embedded.clear_memory_cache()
+    tracemalloc.start()
+    started = time.perf_counter()
+    interpreter = embedded.EmbeddedInterpreter()
+    train_seconds = time.perf_counter() - started
+    _, train_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    model_bytes = len(pickle.dumps(interpreter.classifier, protocol=pickle.HIGHEST_PROTOCOL))
+
+    started = time.perf_counter()
+    load_file(TRAINING_FILE)
+    load_seconds = time.perf_counter() - started
+
+    texts = [e.text for e in load_file(TEST_FILE).examples]
+    interpreter.parse("21st of November at 3pm, £80, WS1 1QL", now=EVAL_NOW)  # warm-up (lazy imports)
+    gc.collect()
+    timings, cpu_timings = [], []
+    for _ in range(args.repeat):
+        for text in texts:
+            c0, t0 = time.thread_time(), time.perf_counter()
+            interpreter.parse(text, now=EVAL_NOW)
+            timings.append(time.perf_counter() - t0)
+            cpu_timings.append(time.thread_time() - c0)
+    ms = np.array(timings) * 1000
+    per_message_median = np.median(ms.reshape(args.repeat, len(texts)), axis=0)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    print(f"python {platform.python_version()}, scikit-learn {sklearn.__version__}, {platform.machine()}")
+    print(f"training data: {TRAINING_FILE.name}, {len(interpreter.classifier.intents)} intents")
+    print(f"load YAML:           {load_seconds * 1000:8.1f} ms")
+    print(f"train (load+fit):    {train_seconds:8.2f} s")
+    print(f"training peak alloc: {train_peak / 1e6:8.1f} MB (tracemalloc)")
+    print(f"model size:          {model_bytes / 1e6:8.2f} MB (pickle)")
+    print(f"process max RSS:     {rss_after / 1024:8.1f} MB (was {rss_before / 1024:.1f} MB before training)")
+    print(f"parse latency over {len(texts)} messages x {args.repeat} (single thread):")
+    print(f"  p50 {np.percentile(ms, 50):.3f} ms   p90 {np.percentile(ms, 90):.3f} ms   "
+          f"p99 {np.percentile(ms, 99):.3f} ms   max {ms.max():.3f} ms   target p99 < 5 ms: "
+          f"{'met' if np.percentile(ms, 99) < 5 else 'NOT met'}")
+    cpu = np.array(cpu_timings) * 1000
+    print(f"  CPU time (excludes waiting for a busy machine's other processes): p50 {np.percentile(cpu, 50):.3f} ms"
+          f"   p99 {np.percentile(cpu, 99):.3f} ms")
+    print(f"  p99 of each message's median {np.percentile(per_message_median, 99):.3f} ms "
+          f"(less sensitive to other load; load average now {', '.join(f'{x:.2f}' for x in os.getloadavg())})")
+
+
+if __name__ == "__main__":
+    main()

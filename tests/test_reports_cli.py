@@ -55,7 +55,7 @@ def test_export_json_and_csv(cli, submitted_reference, tmp_path):
     result = cli.invoke(app, ["reports", "export", "--format", "csv", "--output", str(target)])
     assert result.exit_code == 0
     [row] = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-    assert row["reference"] == submitted_reference and row["business_postcode"] == "WS1 1QL"
+    assert row["reference"] == submitted_reference and row["business_postcode"] == "WS1 1QL" and row["reporter_preferred_contact"] == "text"
     assert json.loads(row["offenders"])[0]["description"].startswith("=HYPERLINK")  # JSON cell, not a formula
 
 

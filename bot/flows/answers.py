@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.extractors.numbers import words_to_number
+
 YES = {"yes", "y", "yeah", "yea", "yep", "yup", "aye", "sure", "ok", "okay", "correct", "right", "true",
        "definitely", "course", "of course", "it does", "it is", "they do", "i would", "yes please", "👍"}
 NO = {"no", "n", "nope", "nah", "na", "not", "none", "never", "no thanks", "no thank you", "it doesn't",
@@ -13,14 +15,6 @@ UNKNOWN = {"not sure", "unsure", "don't know", "dont know", "do not know", "dunn
            "dont no", "dno", "?"}
 SKIP = {"skip", "pass", "next", "skip it", "skip this", "n/a", "na", "none", "nothing", "no"}
 LATER = {"later", "send later", "i'll send it later", "ill send it later", "not now", "another time"}
-
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "couple": 2, "a couple of": 2, "few": 3, "several": 3,
-    "half": 0.5, "half an": 0.5,
-}
-
 
 def normalise(text: str) -> str:
     """Lower case, curly quotes straightened, punctuation at the ends and extra spaces removed."""
@@ -60,22 +54,23 @@ def is_later(text: str) -> bool:
 
 def leading_count(text: str) -> int | None:
     """How many people a description starts with: "2 lads", "two men", "a woman" -> 2, 2, 1."""
-    words = normalise(text)
-    match = re.match(r"^(\d{1,2})\b", words)
-    if match:
-        return int(match.group(1))
-    match = re.match(r"^(a couple of|couple of|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s", words)
-    if match:
-        value = NUMBER_WORDS[match.group(1).replace(" of", "")] if match.group(1) != "a couple of" else 2
-        return int(value)
-    return None
+    match = re.match(r"^(\d{1,2}|[a-z]+)\b", normalise(text))
+    if not match:
+        return None
+    word = match.group(1)
+    return int(word) if word.isdigit() else words_to_number(word)
 
 
 def _amount(token: str) -> float | None:
-    token = token.strip()
+    """A count in a duration: "7", "a", "two", "a couple of", "half an"."""
+    token = re.sub(r"^(?:a\s+)?(couple|few)(?:\s+of)?$", r"\1", token.strip())
     if re.fullmatch(r"\d+(\.\d+)?", token):
         return float(token)
-    return NUMBER_WORDS.get(token)
+    if token.startswith("half"):
+        return 0.5
+    if token in ("few", "several"):
+        return 3
+    return words_to_number(token)
 
 
 _DURATION = re.compile(
@@ -100,8 +95,7 @@ def duration_days(text: str) -> int | None:
     if not match:
         bare = re.fullmatch(r"(\d{1,3})", normalise(text))
         return int(bare.group(1)) if bare else None
-    count = _amount(match.group("n").replace("a couple of", "couple").replace("a few", "few")
-                    .replace("half an", "half").replace("half a", "half"))
+    count = _amount(match.group("n"))
     if count is None:
         return None
     minutes = count * _MINUTES[_unit_key(match.group("unit"))]
@@ -122,8 +116,7 @@ def clock_offset_minutes(text: str) -> int | None:
     match = _DURATION.search(words)
     if not match:
         return None
-    count = _amount(match.group("n").replace("a couple of", "couple").replace("a few", "few")
-                    .replace("half an", "half").replace("half a", "half"))
+    count = _amount(match.group("n"))
     unit = _unit_key(match.group("unit"))
     if count is None or unit not in ("mi", "h"):
         return None

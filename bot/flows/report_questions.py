@@ -59,6 +59,14 @@ def text_answer(text: str, minimum: int = 2) -> str:
     return truncate(text, FIELD_LIMIT)
 
 
+def yes_no_unsure(text: str) -> bool | None:
+    """yes -> True, no -> False, "not sure"/"skip" -> None; anything else is asked again."""
+    answer = yes_no(text)
+    if answer is None and not (is_unknown(text) or is_skip(text)):
+        raise Invalid("Please answer yes, no or not sure.")
+    return answer
+
+
 def crime(*codes: str):
     return lambda turn, report: report.crime_type in codes
 
@@ -490,10 +498,7 @@ def ask_cctv(turn: Turn, report: Report) -> Prompt:
 
 @takes_skip
 def answer_cctv(turn: Turn, report: Report, text: str) -> str | None:
-    answer = yes_no(text)
-    if answer is None and not (is_unknown(text) or is_skip(text)):
-        raise Invalid("Please answer yes, no or not sure.")
-    report.cctv_available = answer
+    report.cctv_available = yes_no_unsure(text)
     return None
 
 
@@ -509,10 +514,7 @@ def ask_face(turn: Turn, report: Report) -> Prompt:
 
 @takes_skip
 def answer_face(turn: Turn, report: Report, text: str) -> str | None:
-    answer = yes_no(text)
-    if answer is None and not is_unknown(text) and not is_skip(text):
-        raise Invalid("Please answer yes, no or not sure.")
-    report.cctv_shows_face = answer
+    report.cctv_shows_face = yes_no_unsure(text)
     return None
 
 
@@ -702,9 +704,7 @@ def ask_statement(turn: Turn, report: Report) -> Prompt:
 
 @takes_skip
 def answer_statement(turn: Turn, report: Report, text: str) -> str | None:
-    report.willing_to_give_statement = yes_no(text)
-    if report.willing_to_give_statement is None and not (is_unknown(text) or is_skip(text)):
-        raise Invalid("Please answer yes, no or not sure.")
+    report.willing_to_give_statement = yes_no_unsure(text)
     return None
 
 
@@ -718,9 +718,7 @@ def ask_court(turn: Turn, report: Report) -> Prompt:
 
 @takes_skip
 def answer_court(turn: Turn, report: Report, text: str) -> str | None:
-    report.willing_to_attend_court = yes_no(text)
-    if report.willing_to_attend_court is None and not (is_unknown(text) or is_skip(text)):
-        raise Invalid("Please answer yes, no or not sure.")
+    report.willing_to_attend_court = yes_no_unsure(text)
     return None
 
 

@@ -11,14 +11,8 @@ from zoneinfo import ZoneInfo
 
 from bot.storage.models import Report
 
-CSV_COLUMNS = (
-    "reference", "status", "crime_type", "occurred_at", "created_at", "submitted_at", "channel",
-    "business_name", "business_address", "business_postcode", "description", "items", "value_gbp",
-    "offenders", "vehicle_registrations", "injuries", "witnesses", "cctv_available", "cctv_shows_face",
-    "cctv_clock_offset_minutes", "cctv_overwrite_days", "cctv_links", "cctv_status", "photos",
-    "reporter_name", "reporter_role", "reporter_phone", "reporter_email", "preferred_contact",
-    "willing_to_give_statement", "willing_to_attend_court", "details",
-)
+# Nested objects of the JSON schema become prefixed CSV columns (business_name, cctv_status, ...).
+FLATTENED = ("business", "cctv", "reporter")
 
 
 def _gbp(value: Decimal | None) -> float | None:
@@ -81,28 +75,22 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _flatten(data: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in FLATTENED:
+            row.update({f"{key}_{part}": item for part, item in value.items()})
+        else:
+            row[key] = value
+    return row
+
+
 def to_csv(reports: list[Report], tz: ZoneInfo) -> str:
+    """One row per report, the same fields as the JSON export, nested objects flattened."""
+    blank = Report(details={}, offenders=[], vehicle_registrations=[])
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=list(_flatten(report_to_dict(blank, tz))))
     writer.writeheader()
     for report in reports:
-        data = report_to_dict(report, tz)
-        row = {
-            **{k: data.get(k) for k in CSV_COLUMNS if k in data},
-            "business_name": data["business"]["name"],
-            "business_address": data["business"]["address"],
-            "business_postcode": data["business"]["postcode"],
-            "cctv_available": data["cctv"]["available"],
-            "cctv_shows_face": data["cctv"]["shows_face"],
-            "cctv_clock_offset_minutes": data["cctv"]["clock_offset_minutes"],
-            "cctv_overwrite_days": data["cctv"]["overwrite_days"],
-            "cctv_links": [link["url"] for link in data["cctv"]["links"]],
-            "cctv_status": data["cctv"]["status"],
-            "reporter_name": data["reporter"]["name"],
-            "reporter_role": data["reporter"]["role"],
-            "reporter_phone": data["reporter"]["phone"],
-            "reporter_email": data["reporter"]["email"],
-            "preferred_contact": data["reporter"]["preferred_contact"],
-        }
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in _flatten(report_to_dict(report, tz)).items()})
     return out.getvalue()

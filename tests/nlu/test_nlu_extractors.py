@@ -118,6 +118,17 @@ def test_future_is_returned_for_the_caller_to_reject():
     assert when.value > NOW
 
 
+@pytest.mark.parametrize("text, expected, has_time", [
+    ("tomorrow at 3pm", at(2024, 11, 28, 15, 0), True),
+    ("tmrw", at(2024, 11, 28, 0, 0), False),
+    ("tomorrow morning", at(2024, 11, 28, 9, 0), True),
+    ("in 2 hours", at(2024, 11, 27, 18, 0), True),
+])
+def test_future_mentions_are_resolved_not_mistaken_for_today(text, expected, has_time):
+    when = parse_when(text, NOW)
+    assert (when.value, when.has_time) == (expected, has_time)
+
+
 def test_british_summer_time_offset():
     summer_now = datetime(2024, 7, 10, 12, 0, tzinfo=LONDON)
     when = parse_when("yesterday about 3pm", summer_now)

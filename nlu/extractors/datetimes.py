@@ -57,6 +57,7 @@ _I = re.IGNORECASE
 # --- day parts ---------------------------------------------------------------------------
 _DAY_BEFORE_YESTERDAY = re.compile(r"\b(?:the\s+)?day\s+before\s+(?:yesterday|yday)\b", _I)
 _YESTERDAY = re.compile(rf"\b(?:yesterday|yesturday|yesterdy|yday|ystday|yest)(?:\s+{_POD})?\b", _I)
+_TOMORROW = re.compile(rf"\b(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro|2morrow|tomoz)(?:\s+{_POD})?\b", _I)
 _LAST_NIGHT = re.compile(r"\b(?:last|lastnight)\s*night\b|\blastnight\b", _I)
 _THIS_POD = re.compile(rf"\b(?:earlier\s+)?(?:this|dis|thi)\s+{_POD}\b", _I)
 _TONIGHT = re.compile(r"\b(?:earlier\s+)?(?:tonight|tonite|2nite)\b", _I)
@@ -94,6 +95,10 @@ _NOON = re.compile(r"\b(?P<w>noon|midday|mid-day|midnight)\b", _I)
 _JUST_NOW = re.compile(
     r"\b(?:just\s+now|a\s+(?:moment|minute|min|sec|second)\s+ago|moments?\s+ago|(?:a\s+)?few\s+(?:minutes|mins)\s+ago"
     r"|minutes\s+ago|just\s+happened|(?:it'?s\s+)?happening\s+now)\b",
+    _I,
+)
+_IN_FUTURE = re.compile(
+    r"\bin\s+(?P<n>\d{1,3}|an?|one|two|three|four|five|six|ten|twenty|thirty|half\s+an?)\s+(?P<unit>hours?|hrs?|minutes?|mins?)\b",
     _I,
 )
 _AGO = re.compile(
@@ -172,6 +177,8 @@ def _day_parts(text: str, now: datetime) -> Iterator[_Part]:
         yield _Part("day", m.start(), m.end(), day=today - timedelta(days=2))
     for m in _YESTERDAY.finditer(text):
         yield _Part("day", m.start(), m.end(), day=today - timedelta(days=1), period=_pod(m.group("pod")))
+    for m in _TOMORROW.finditer(text):  # the future: found so the caller can reject it, not mistaken for today
+        yield _Part("day", m.start(), m.end(), day=today + timedelta(days=1), period=_pod(m.group("pod")))
     for m in _LAST_NIGHT.finditer(text):
         yield _Part("day", m.start(), m.end(), day=today - timedelta(days=1), period="night")
     for m in _THIS_POD.finditer(text):
@@ -317,6 +324,11 @@ def _instant_parts(text: str, now: datetime) -> Iterator[_Part]:
         else:
             day = now.date() - timedelta(days=int(amount))
             yield _Part("instant", m.start(), m.end(), value=_at(day, time(0, 0), now.tzinfo), has_time=False)
+    for m in _IN_FUTURE.finditer(text):
+        raw = re.sub(r"\s+", " ", m.group("n").lower())
+        amount = 0.5 if raw.startswith("half") else int(raw) if raw.isdigit() else (words_to_number(raw) or 1)
+        delta = timedelta(hours=amount) if m.group("unit").lower().startswith("h") else timedelta(minutes=amount)
+        yield _Part("instant", m.start(), m.end(), value=(utc_now + delta).astimezone(now.tzinfo))
     for m in _DATEPARSER_RELATIVE.finditer(text):
         parsed = _dateparser(m.group(0), now.replace(tzinfo=None), False)
         if parsed:

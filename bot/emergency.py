@@ -35,7 +35,6 @@ _PAST = re.compile(
     r"|ago|earlier|this\s+morning|was|were|had|did|happened|stole|took|left)\b",
     re.IGNORECASE,
 )
-INTENT_THRESHOLD = 0.8
 
 EMERGENCY_TEXT = (
     "Call 999 now. If the person is still there, or anyone is hurt or in danger, you need the police "
@@ -48,12 +47,20 @@ EMERGENCY_TEXT = (
 CARRY_ON = Button("Carry on with my report", "carry on")
 
 
-def danger_now(text: str, parse: ParseResult | None = None) -> bool:
-    """True when the message says someone is in danger or the offender is still there."""
+SAFETY_LINE = "If anyone is in danger now or the person is still there, call 999."
+
+
+def danger_now(text: str, parse: ParseResult | None = None) -> str | None:
+    """"certain" when the words say danger now, "possible" when only the interpreter thinks so, else None.
+
+    The interpreter flags anything that might be an emergency (it errs towards recall), so its
+    word alone is "possible": the engine then gives 999 guidance without throwing away an answer.
+    """
     if _PATTERNS.search(text):
-        return True
+        return "certain"
     if parse is None:
-        return False
+        return None
     intent = parse.get("intent") or {}
-    return (intent.get("name") == "emergency" and float(intent.get("confidence") or 0) >= INTENT_THRESHOLD
-            and not _PAST.search(text))
+    if intent.get("name") == "emergency" and not _PAST.search(text):
+        return "possible"
+    return None

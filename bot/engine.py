@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from bot.commands import Command, parse_command
 from bot.config import Settings
-from bot.emergency import CARRY_ON, EMERGENCY_TEXT, danger_now
+from bot.emergency import CARRY_ON, EMERGENCY_TEXT, SAFETY_LINE, danger_now
 from bot.flows.answers import normalise, yes_no
 from bot.flows.base import Flow, Turn
 from bot.messages import Button, ChannelCapabilities, Inbound, Outbound, Reply
@@ -185,9 +185,13 @@ class Engine:
     # --- routing ----------------------------------------------------------------------------
     def _dispatch(self, turn: Turn) -> None:
         flow = self.flows.get(turn.conversation.flow or "")
-        if turn.text and danger_now(turn.text, turn.parse):
+        danger = danger_now(turn.text, turn.parse) if turn.text else None
+        if danger == "certain" or (danger == "possible" and flow is None):
             turn.say(EMERGENCY_TEXT, (CARRY_ON,) if flow or turn.state.get("suspended") else ())
             return
+        if danger == "possible":
+            # Only the interpreter suspects danger: say what to do, and still keep the answer given.
+            turn.say(SAFETY_LINE)
         if flow is None or (getattr(flow, "casual", False) and self._new_request(turn)):
             turn.conversation.flow = None
             self._idle(turn)

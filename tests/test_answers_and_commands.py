@@ -63,7 +63,7 @@ def test_long_messages_are_answers_not_commands(text):
     "it's happening right now", "my colleague is unconscious",
 ])
 def test_danger_now_is_recognised(text):
-    assert danger_now(text)
+    assert danger_now(text) == "certain"
 
 
 @pytest.mark.parametrize("text", [
@@ -71,7 +71,13 @@ def test_danger_now_is_recognised(text):
     "someone smashed the window last night", "two lads nicked meat this morning",
 ])
 def test_past_incidents_are_not_emergencies(text):
-    assert not danger_now(text)
+    assert danger_now(text) is None
+
+
+def test_the_interpreter_alone_makes_danger_possible_not_certain():
+    parse = {"text": "", "intent": {"name": "emergency", "confidence": 0.3}, "entities": [], "intent_ranking": []}
+    assert danger_now("quick he's going for the staff", parse) == "possible"
+    assert danger_now("he went for the staff yesterday", parse) is None
 
 
 def test_items_with_values_and_a_total():

@@ -178,3 +178,27 @@ def test_unknown_first_message_offers_the_menu(chat):
     reply = chat.say("asdfghjkl")
     assert "report a crime" in reply.lower()
     assert "Report a crime" in chat.buttons
+
+
+def test_a_suspected_emergency_mid_report_warns_but_keeps_the_answer(chat, sessions, monkeypatch):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened")])
+    real_parse = chat.engine.interpreter.parse
+
+    def suspicious(text, now=None):
+        result = dict(real_parse(text, now=now))
+        result["intent"] = {"name": "emergency", "confidence": 0.2}
+        return result
+
+    monkeypatch.setattr(chat.engine.interpreter, "parse", suspicious)
+    reply = chat.say("criminal damage")
+    assert reply.startswith("If anyone is in danger now or the person is still there, call 999.")
+    assert "when did it happen" in reply.lower()
+    [draft] = drafts(sessions)
+    assert draft.crime_type == "criminal_damage"
+
+
+def test_a_suspected_emergency_with_nothing_under_way_gets_the_999_guidance(chat, monkeypatch):
+    real_parse = chat.engine.interpreter.parse
+    monkeypatch.setattr(chat.engine.interpreter, "parse", lambda text, now=None: {
+        **real_parse(text, now=now), "intent": {"name": "emergency", "confidence": 0.2}})
+    assert chat.say("quick they're going for the till").startswith("Call 999 now")

@@ -40,6 +40,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u
 DEFAULT_CAPABILITIES = ChannelCapabilities(buttons=False, media=False, max_length=4096)
 INTENT_THRESHOLD = 0.5
 SWITCH_THRESHOLD = 0.7
+CLARIFY_BUTTONS = {
+    "report_crime": Button("Report a crime", "report a crime"),
+    "get_advice": Button("Prevention advice", "advice"),
+    "report_status": Button("Check on my report", "report status"),
+}
+# Things people ask for that this service cannot do by chat yet: say so plainly, and where to go.
+NOT_HERE_YET = {
+    "impact_statement": "You can make an Impact Statement for Business through the officer dealing with your "
+                        "report: quote your reference. Making one in this chat isn't available yet.",
+    "add_evidence": "To add CCTV, photos or more details to a report you've sent, contact the officer dealing "
+                    "with it and quote your reference. Adding evidence in this chat isn't available yet.",
+    "subscribe_alerts": "Crime alerts by chat aren't available yet. Your local Business Crime Reduction "
+                        "Partnership or neighbourhood team may run an alert scheme for your area.",
+    "unsubscribe_alerts": "You're not subscribed to any alerts from this service, so you won't get any.",
+}
 # State that outlives one flow: the last report (for offers) and a flow put aside mid-way.
 KEPT_BETWEEN_FLOWS = ("last_report", "suspended")
 DB_ATTEMPTS = 4
@@ -352,18 +367,21 @@ class Engine:
         if command is not None and command.name == "resume" and "suspended" in turn.state:
             return  # _resume_suspended picks the report up again
         if command is not None and command.name == "restart" or words in ("report", "report a crime") \
-                or intent == "report_crime" or turn.entities("crime_type") and intent != "get_advice":
+                or intent == "report_crime" or (turn.entities("crime_type") and turn.intent == "report_crime"):
             self._start(turn, "report")
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
             self._start(turn, "advice")
-        elif intent == "report_status" or normalise_reference(turn.text):
+        elif intent == "report_status" or words in ("report status", "check my report") \
+                or normalise_reference(turn.text):
             report_status(turn)
+        elif intent in NOT_HERE_YET:
+            turn.say(NOT_HERE_YET[intent], self.menu_buttons())
         elif command is not None and command.name in ("cancel", "back", "change"):
             turn.say("There's nothing under way to change or cancel. Reports can't be edited once sent, but you "
                      "can add information by quoting your reference to the officer.", self.menu_buttons())
         elif intent in ("thanks", "goodbye"):
             turn.say("You're welcome. If anything else happens, just message me. In an emergency, call 999.")
-        elif intent is None and turn.intent_confidence > 0 and self._clarify(turn):
+        elif intent is None and self._clarify(turn):
             return
         else:
             greeting = "Hello." if intent == "greet" or not words or command is not None else \
@@ -373,9 +391,12 @@ class Engine:
                      self.menu_buttons())
 
     def _clarify(self, turn: Turn) -> bool:
-        """Unsure between report and advice: ask with buttons rather than guess."""
-        ranking = [r["name"] for r in turn.parse.get("intent_ranking", [])[:2]]
-        if set(ranking) != {"report_crime", "get_advice"} or "advice" not in self.flows:
+        """Not confident: offer the likeliest things the person may want, as buttons, rather than guess."""
+        likely = [r["name"] for r in turn.parse.get("intent_ranking", [])[:3]]
+        offers = [CLARIFY_BUTTONS[name] for name in likely if name in CLARIFY_BUTTONS
+                  and (name != "get_advice" or "advice" in self.flows)]
+        if not offers:
             return False
-        turn.say("Do you want to report a crime, or get advice on preventing one?", self.menu_buttons())
+        turn.say("Sorry, I'm not sure I understood. Did you mean one of these? If not, tell me in other words.",
+                 tuple(offers))
         return True

@@ -202,3 +202,14 @@ def test_a_suspected_emergency_with_nothing_under_way_gets_the_999_guidance(chat
     monkeypatch.setattr(chat.engine.interpreter, "parse", lambda text, now=None: {
         **real_parse(text, now=now), "intent": {"name": "emergency", "confidence": 0.2}})
     assert chat.say("quick they're going for the till").startswith("Call 999 now")
+
+
+def test_requests_this_chat_cannot_do_yet_get_a_plain_answer_and_where_to_go(chat):
+    assert "through the officer dealing with your report" in chat.say("i want to make an impact statement")
+    assert "aren't available yet" in chat.say("can you send me crime alerts")
+
+
+def test_an_unsure_reading_asks_with_buttons_instead_of_guessing(chat):
+    chat.say("erm shoplifters")
+    assert "did you mean one of these" in chat.text.lower()
+    assert {"Report a crime", "Prevention advice"} <= set(chat.buttons)

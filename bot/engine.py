@@ -162,19 +162,24 @@ class Engine:
         cleaned = clean_text(inbound.text, self.settings.max_message_chars)
         # A deep copy: nested lists mutated in place would otherwise look unchanged to SQLAlchemy.
         state = copy.deepcopy(conversation.data or {})
-        text = self._button_choice(cleaned.text, state)
+        capabilities = self.capabilities.get(inbound.channel, DEFAULT_CAPABILITIES)
+        text = cleaned.text if capabilities.buttons else self._numbered_choice(cleaned.text, state)
         turn = Turn(session=session, conversation=conversation, contact=contact, inbound=inbound, text=text,
                     parse=self._interpret(text, now), now=now, settings=self.settings,
-                    capabilities=self.capabilities.get(inbound.channel, DEFAULT_CAPABILITIES), state=state)
+                    capabilities=capabilities, state=state)
         if cleaned.truncated:
             turn.say(f"That message was very long, so I've kept the first {self.settings.max_message_chars:,} "
                      "characters. You can send the rest in another message.")
         return turn
 
-    def _button_choice(self, text: str, state: dict[str, Any]) -> str:
-        """A bare number picks the numbered option it names (SMS and terminal show options that way)."""
+    def _numbered_choice(self, text: str, state: dict[str, Any]) -> str:
+        """On channels without buttons (SMS, terminal) options are numbered: a bare number picks one.
+
+        Channels with real buttons send the option itself, so there a typed "1" stays a number
+        (pump 1, one day).
+        """
         options = state.get("buttons") or []
-        if text.isdigit() and 1 <= int(text) <= len(options):
+        if re.fullmatch(r"[0-9]{1,2}", text) and 1 <= int(text) <= len(options):
             return options[int(text) - 1]
         return text
 

@@ -321,7 +321,7 @@ def answer_making_off_kind(turn: Turn, report: Report, text: str) -> str | None:
 
 
 def ask_pump(turn: Turn, report: Report) -> Prompt:
-    return Prompt("Which pump number were they at?", (Button("Don't know", "don't know"),))
+    return Prompt("Which pump number were they at? Say 'don't know' if you're not sure.")
 
 
 def answer_pump(turn: Turn, report: Report, text: str) -> str | None:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -118,10 +119,10 @@ class Engine:
                 stored = self._stored_reply(inbound)
                 if stored is not None:
                     return stored
-            except OperationalError as error:
+            except (OperationalError, PoolTimeout) as error:
                 if attempt == DB_ATTEMPTS:
-                    raise DatabaseUnavailable(str(error.orig)) from error
-                log.warning("database error on turn (attempt %d): %s", attempt, type(error.orig).__name__)
+                    raise DatabaseUnavailable(type(error).__name__) from error
+                log.warning("database error on turn (attempt %d): %s", attempt, type(error).__name__)
                 time.sleep(0.05 * 2 ** attempt)
         raise DatabaseUnavailable("the turn could not be completed")
 
@@ -146,15 +147,21 @@ class Engine:
 
     def _begin_turn(self, session: Session, inbound: Inbound) -> Turn:
         now = self.clock()
-        conversation = session.scalars(select(Conversation).where(
-            Conversation.channel == inbound.channel, Conversation.address == inbound.address
-        ).with_for_update()).one_or_none()
+        # One statement for both rows (they share their key); FOR UPDATE serialises one person's turns.
+        row = session.execute(
+            select(Conversation, Contact)
+            .outerjoin(Contact, and_(Contact.channel == Conversation.channel, Contact.address == Conversation.address))
+            .where(Conversation.channel == inbound.channel, Conversation.address == inbound.address)
+            .with_for_update(of=Conversation)
+        ).one_or_none()
+        conversation, contact = row if row is not None else (None, None)
         if conversation is None:
             conversation = Conversation(channel=inbound.channel, address=inbound.address, data={},
                                         created_at=now, last_active_at=now)
             session.add(conversation)
-        contact = session.scalars(select(Contact).where(
-            Contact.channel == inbound.channel, Contact.address == inbound.address)).one_or_none()
+        if contact is None:
+            contact = session.scalars(select(Contact).where(
+                Contact.channel == inbound.channel, Contact.address == inbound.address)).one_or_none()
         if contact is None:
             contact = Contact(channel=inbound.channel, address=inbound.address, created_at=now, updated_at=now)
             session.add(contact)

@@ -7,8 +7,6 @@ can go back, change any answer, skip what is optional, or leave and carry on lat
 
 from __future__ import annotations
 
-from sqlalchemy.orm import selectinload
-
 from bot.crime_types import ACTION_FRAUD, FRAUD_TYPES, label
 from bot.flows.base import Turn
 from bot.flows.questions import QuestionFlow
@@ -33,8 +31,8 @@ class ReportFlow(QuestionFlow[Report]):
         report_id = turn.state.get("report_id")
         report = None
         if report_id is not None:
-            report = turn.session.get(Report, report_id, options=[selectinload(Report.items),
-                                                                  selectinload(Report.attachments)])
+            # Items and attachments load lazily: most turns never touch them.
+            report = turn.session.get(Report, report_id)
         if report is None or report.status != "draft":
             # The draft was deleted after its retention period (or submitted elsewhere): begin afresh.
             report = self._new_draft(turn)

@@ -100,21 +100,28 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database_url: str, nlu_cache: str, port: int) -> subprocess.Popen:
+def start_server(database_url: str, nlu_cache: str, port: int, workers: int = 1) -> subprocess.Popen:
+    if workers > 1:
+        # Migrate once before the workers start, rather than in each of them at the same moment.
+        from bot.storage.migrate import upgrade
+
+        upgrade(database_url)
     command = [sys.executable, "-m", "uvicorn", "--factory", "--app-dir", str(HERE), "chat_benchmark:server_app",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--no-access-log",
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
                "--log-level", "warning"]
     env = {**os.environ, ENV_DATABASE_URL: database_url, ENV_NLU_CACHE: nlu_cache}
     return subprocess.Popen(command, env=env, cwd=ROOT)
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far (Linux /proc), to tell CPU cost from waiting."""
+    """User + system CPU time of a process and its children (uvicorn's workers) so far (Linux /proc)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except (OSError, ValueError, IndexError):
         return None
+    return own + sum(cpu_seconds(int(child)) or 0.0 for child in children)
 
 
 def wait_until_healthy(base_url: str, server: subprocess.Popen) -> float:
@@ -359,6 +366,7 @@ def main() -> int:
                         help="Conversations in flight at once (default 2: one per core of the 2-core target).")
     parser.add_argument("--database-url", help="PostgreSQL URL; the benchmark uses a 'bizwatch_bench' database "
                                                "on that server. Default: SQLite in a temporary folder.")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1).")
     parser.add_argument("--by-turn", action="store_true", help="Also print latency for each line of the script.")
     parser.add_argument("--profile", metavar="FILE", help="py-spy collapsed stacks of the server, after warm-up.")
     args = parser.parse_args()
@@ -372,7 +380,7 @@ def main() -> int:
         database_url = prepare_database(args.database_url, Path(folder))
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        server = start_server(database_url, str(Path(folder) / "nlu-cache"), port)
+        server = start_server(database_url, str(Path(folder) / "nlu-cache"), port, args.workers)
         profiler = None
         try:
             startup_s = wait_until_healthy(base_url, server)
@@ -395,7 +403,7 @@ def main() -> int:
     shown_url = database_url if database_url.startswith("postgresql") else "sqlite (temporary file)"
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    print(f"server: uvicorn ({loop}, {http}), 1 worker, pid {server.pid}; {os.cpu_count()} CPUs; "
+    print(f"server: uvicorn ({loop}, {http}), {args.workers} worker(s), pid {server.pid}; {os.cpu_count()} CPUs; "
           f"database {shown_url}")
     print(f"start-up {startup_s:.1f} s, warm-up conversation {warm_s:.2f} s")
     print(f"conversations {args.conversations} x {args.turns} turns, concurrency {args.concurrency}")

@@ -126,20 +126,23 @@ class Engine:
                 time.sleep(0.05 * 2 ** attempt)
         raise DatabaseUnavailable("the turn could not be completed")
 
+    @staticmethod
+    def _seen(session: Session, inbound: Inbound) -> list[Outbound] | None:
+        """The stored reply if this message was handled before (a plain column read: no ORM object)."""
+        reply = session.execute(select(ProcessedMessage.reply).where(
+            ProcessedMessage.channel == inbound.channel, ProcessedMessage.message_id == inbound.message_id
+        )).scalar_one_or_none()
+        return deserialise(reply) if reply is not None else None
+
     def _stored_reply(self, inbound: Inbound) -> list[Outbound] | None:
         with self.session_factory() as session:
-            seen = session.scalars(select(ProcessedMessage).where(
-                ProcessedMessage.channel == inbound.channel, ProcessedMessage.message_id == inbound.message_id
-            )).one_or_none()
-            return deserialise(seen.reply) if seen is not None else None
+            return self._seen(session, inbound)
 
     def _handle_once(self, inbound: Inbound) -> list[Outbound]:
         with self.session_factory.begin() as session:
-            seen = session.scalars(select(ProcessedMessage).where(
-                ProcessedMessage.channel == inbound.channel, ProcessedMessage.message_id == inbound.message_id
-            )).one_or_none()
+            seen = self._seen(session, inbound)
             if seen is not None:
-                return deserialise(seen.reply)
+                return seen
             turn = self._begin_turn(session, inbound)
             self._dispatch(turn)
             self._finish_turn(session, turn)

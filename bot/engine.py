@@ -174,9 +174,11 @@ class Engine:
         state = copy.deepcopy(conversation.data or {})
         capabilities = self.capabilities.get(inbound.channel, DEFAULT_CAPABILITIES)
         text = cleaned.text if capabilities.buttons else self._numbered_choice(cleaned.text, state)
+        # An option we just offered means exactly what it says: no need to interpret it.
+        chosen = text in (state.get("buttons") or ())
         turn = Turn(session=session, conversation=conversation, contact=contact, inbound=inbound, text=text,
-                    parse=self._interpret(text, now), now=now, settings=self.settings,
-                    capabilities=capabilities, state=state)
+                    parse=empty_parse(text) if chosen else self._interpret(text, now), now=now,
+                    settings=self.settings, capabilities=capabilities, state=state)
         if cleaned.truncated:
             turn.say(f"That message was very long, so I've kept the first {self.settings.max_message_chars:,} "
                      "characters. You can send the rest in another message.")

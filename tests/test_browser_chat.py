@@ -125,6 +125,8 @@ def test_a_report_by_buttons_and_typing_survives_html_and_a_reload(shopkeeper):
 
     shopkeeper.type("shop theft")
     shopkeeper.bot_says("When did it happen")
+    # Options of an answered question no longer respond, so a stray tap cannot answer the next one.
+    expect(what.locator(".buttons button").first).to_be_disabled()
     shopkeeper.type("today at 2pm")
     shopkeeper.bot_says("name of the business")
 

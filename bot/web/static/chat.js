@@ -51,6 +51,9 @@
   }
   async function send(text, shown) {
     if (!text.trim()) return;
+    // Options belong to the question they came with: once the user answers, earlier ones go inert,
+    // so a stray tap on an old "Robbery" cannot answer a later question.
+    log.querySelectorAll(".buttons button").forEach(function (b) { b.disabled = true; });
     add("me", shown || text);
     const body = { sender: senderId(), message: text, message_id: newId() };
     status.textContent = "Sending...";

@@ -220,3 +220,9 @@ def test_on_a_button_channel_a_typed_number_is_a_number(chat, sessions):
                          *WHERE, ("that's all", "leave without paying for"), ("fuel", "pump"), ("1", "litres")])
     [draft] = drafts(sessions)
     assert draft.details["pump_number"] == 1
+
+
+def test_changing_a_part_the_report_does_not_have_says_so(chat):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+                         ("yesterday 3pm", "3:00pm"), ("change the pump", "isn't part of this report")])
+    assert "Time" in chat.buttons and "Type" in chat.buttons

@@ -195,8 +195,10 @@ class QuestionFlow(Generic[Subject]):
     def change(self, turn: Turn, words: str) -> None:
         subject = self.load(turn)
         target = self.match_label(words)
-        if target is None:
-            turn.say("Which part would you like to change?", self.change_buttons(turn, subject))
+        if target is None or not target.applies(turn, subject):
+            lead = "Which part would you like to change?" if target is None else \
+                "That isn't part of this report. Which part would you like to change?"
+            turn.say(lead, self.change_buttons(turn, subject))
             return
         self.forget(turn, target.name)
         self.ask_next(turn, subject, "Sure, let's change that.")

@@ -32,7 +32,7 @@ from bot.messages import Button, ChannelCapabilities, Inbound, Outbound, Reply
 from bot.storage.models import Contact, Conversation, ProcessedMessage
 from bot.storage.types import utcnow
 from bot.flows.status import report_status
-from nlu.interpreter import Interpreter, ParseResult
+from nlu.interpreter import Interpreter, InterpreterUnavailable, ParseResult
 from nlu.reference import normalise_reference
 
 log = logging.getLogger(__name__)
@@ -200,9 +200,11 @@ class Engine:
             return empty_parse(text)
         try:
             return self.interpreter.parse(text, now=now)
+        except InterpreterUnavailable as error:
+            log.warning("interpreter unavailable, continuing without it: %s", error)
         except Exception:  # noqa: BLE001 - the conversation must carry on without NLU
             log.exception("interpreter failed; continuing without intent or entities")
-            return empty_parse(text)
+        return empty_parse(text)
 
     def _finish_turn(self, session: Session, turn: Turn) -> None:
         last_buttons = next((m.buttons for m in reversed(turn.reply.messages) if m.buttons), ())

@@ -32,9 +32,16 @@ class ParseResult(TypedDict):
     intent_ranking: list[IntentResult]
 
 
+class InterpreterUnavailable(RuntimeError):
+    """The interpreter could not answer (a language server down or talking nonsense); says which."""
+
+
 class Interpreter(Protocol):
     """Turns one user message into an intent, a ranking and entities."""
 
     def parse(self, text: str, now: datetime | None = None) -> ParseResult:
-        """Parse ``text``; ``now`` (aware) anchors relative dates such as "yesterday"."""
+        """Parse ``text``; ``now`` (aware) anchors relative dates such as "yesterday".
+
+        Raises ``InterpreterUnavailable`` when it cannot answer; callers carry on without it.
+        """
         ...

@@ -6,11 +6,9 @@ from datetime import datetime
 
 import httpx
 
-from nlu.interpreter import ParseResult
+from nlu.interpreter import InterpreterUnavailable, ParseResult
 
-
-class InterpreterUnavailable(RuntimeError):
-    """The language server could not be reached or answered nonsense; the message says which."""
+__all__ = ["InterpreterUnavailable", "RasaHttpInterpreter"]
 
 
 class RasaHttpInterpreter:

@@ -226,3 +226,12 @@ def test_changing_a_part_the_report_does_not_have_says_so(chat):
     verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
                          ("yesterday 3pm", "3:00pm"), ("change the pump", "isn't part of this report")])
     assert "Time" in chat.buttons and "Type" in chat.buttons
+
+
+def test_the_conversation_carries_on_when_the_rasa_server_is_down(sessions, settings, clock):
+    from nlu.rasa_http import RasaHttpInterpreter
+
+    down = RasaHttpInterpreter("http://127.0.0.1:1", timeout=0.5)
+    chat = Chat(Engine(sessions, down, settings, default_flows(), TEST_CAPABILITIES, clock=clock))
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("burglary", "when"),
+                         ("help he's still in the shop", "call 999 now")])

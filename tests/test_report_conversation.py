@@ -251,3 +251,15 @@ def test_details_in_the_story_are_used_and_not_asked_again(chat, sessions):
 def _drafts(sessions):
     with sessions() as session:
         return list(session.scalars(select(Report).where(Report.status == "draft")))
+
+
+def test_details_given_in_any_answer_are_used(chat, sessions):
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no, it was yesterday about 3pm", "i've also noted: saturday 21 november"),
+    ])
+    assert "When did it happen" not in chat.text
+    verify_dialog(chat, [
+        ("shop theft", "name of the business"), *WHERE, ("that's all", "what was taken"), ("razors £45", "describe"),
+        ("2 lads, got into a silver Golf AB12 CDE", "i've also noted: vehicle ab12 cde"),
+    ])
+    assert "Do you have CCTV" in chat.text

@@ -130,8 +130,16 @@ class QuestionFlow(Generic[Subject]):
             return
         self.mark_answered(turn, question.name)
         self.history(turn).append(question.name)
+        noted = self.volunteered(turn, subject)
+        if noted:
+            also = f"I've also noted: {'; '.join(noted)}."
+            acknowledgement = f"{acknowledgement} {also}" if acknowledgement else f"Thanks. {also}"
         self._clear_inapplicable(turn, subject)
         self.ask_next(turn, subject, acknowledgement)
+
+    def volunteered(self, turn: Turn, subject: Subject) -> list[str]:
+        """Use what an answer says beyond the question asked; returns what was noted, to confirm."""
+        return []
 
     def _answer_takes(self, question: Question[Subject]) -> bool:
         """Optional questions whose own answer handler understands skip/don't know."""

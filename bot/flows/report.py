@@ -68,6 +68,9 @@ class ReportFlow(QuestionFlow[Report]):
             turn.state["opening"] = turn.text[:4000]
         return noted
 
+    def volunteered(self, turn: Turn, report: Report) -> list[str]:
+        return note_entities(turn, report)
+
     def progress(self, turn: Turn) -> str:
         report = self.load(turn)
         what = f"a report of {label(report.crime_type)}" if report.crime_type else "a crime report"

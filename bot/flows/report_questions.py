@@ -294,8 +294,7 @@ def answer_description(turn: Turn, report: Report, text: str) -> str | None:
         return None
     body = text_answer(text)
     report.description = truncate(f"{opening}\n{body}" if opening and opening not in body else body, FIELD_LIMIT)
-    noted = note_entities(turn, report)
-    return f"Thanks. I've also noted: {'; '.join(noted)}." if noted else None
+    return None
 
 
 # --- leaving without paying -----------------------------------------------------------------------

@@ -27,10 +27,10 @@ from bot.config import Settings
 from bot.emergency import CARRY_ON, EMERGENCY_TEXT, SAFETY_LINE, danger_now
 from bot.flows.answers import normalise, yes_no
 from bot.flows.base import Flow, Turn
-from bot.messages import Button, ChannelCapabilities, Inbound, Outbound, Reply
+from bot.flows.status import report_status
+from bot.messages import Button, ChannelCapabilities, Inbound, Outbound
 from bot.storage.models import Contact, Conversation, ProcessedMessage
 from bot.storage.types import utcnow
-from bot.flows.status import report_status
 from nlu.interpreter import Interpreter, InterpreterUnavailable, ParseResult
 from nlu.reference import normalise_reference
 

@@ -22,8 +22,8 @@ _UNIT = r"(?P<unit>pounds?|quid|squid|gbp|sterling|grand|k)"
 _POUND_FIRST = re.compile(rf"(?:£|\bgbp\s?)\s?{_DIGITS}{_MULT}(?:\s?(?:pounds?|quid))?", re.IGNORECASE)
 # "350 quid", "80 pounds", "2 grand", "2k quid", "80.00 GBP"
 _NUMBER_FIRST = re.compile(
-    rf"(?<![\w.,£])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<dec>\d{{1,2}}))?"
-    rf"(?:\s?(?P<mult>k)\b)?\s?(?P<unit>pounds?|quid|squid|gbp|grand)\b(?:\s(?:sterling))?",
+    r"(?<![\w.,£])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d{1,2}))?"
+    r"(?:\s?(?P<mult>k)\b)?\s?(?P<unit>pounds?|quid|squid|gbp|grand)\b(?:\s(?:sterling))?",
     re.IGNORECASE,
 )
 # "50p", "80 pence"

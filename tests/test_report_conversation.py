@@ -74,8 +74,7 @@ def test_fuel_drive_off_asks_pump_registration_and_litres(chat, sessions):
         ("Shell Walsall Road", "address"),
         ("Walsall Road, Walsall", "postcode"),
         ("ws11ql", "in your own words"),
-        ("Filled up a silver Golf and drove off without paying", "leave without paying for"),
-        ("fuel", "pump"),
+        ("Filled up a silver Golf and drove off without paying", "which pump"),  # a drive-off is fuel
         ("pump 4", "litres"),
         ("45 litres, £68.50", "describe them"),
         ("skip", "registration"),
@@ -263,3 +262,24 @@ def test_details_given_in_any_answer_are_used(chat, sessions):
         ("2 lads, got into a silver Golf AB12 CDE", "i've also noted: vehicle ab12 cde"),
     ])
     assert "Do you have CCTV" in chat.text
+
+
+def test_a_drive_off_told_in_one_breath_skips_fuel_and_pump_questions(chat, sessions):
+    verify_dialog(chat, [
+        ("had a drive off at pump 3 about 20 mins ago", "leaving without paying"),
+        ("nah all good", "name of the business"), *WHERE,
+        ("filled up £60 of diesel and drove off", "i've also noted: £60"),
+        ("55 litres", "describe them"),
+    ])
+    assert "leave without paying for" not in chat.text and "Which pump" not in chat.text
+    [draft] = _drafts(sessions)
+    assert draft.details == {"making_off_kind": "fuel", "pump_number": 3, "litres": 55.0}
+    assert draft.value_gbp == Decimal("60")
+
+
+def test_the_pump_question_does_not_mistake_litres_for_a_pump(chat):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"),
+                         ("making_off_without_payment", "when"), ("today 9am", "9:00am"), *WHERE,
+                         ("they left without paying", "leave without paying for"),
+                         ("something else", "what was taken"), ("back", "leave without paying for"),
+                         ("fuel", "which pump"), ("55 litres", "just the pump number"), ("pump 2", "litres")])

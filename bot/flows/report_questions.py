@@ -28,6 +28,7 @@ FIELD_LIMIT = 4000
 YES_NO = (Button("Yes", "yes"), Button("No", "no"))
 YES_NO_UNSURE = (*YES_NO, Button("Not sure", "not sure"))
 FUTURE_TOLERANCE = timedelta(minutes=5)
+PUMP = re.compile(r"\bpump\s*(?:no\.?\s*|number\s*|#\s*)?(\d{1,2})\b")
 
 
 def also_answered(turn: Turn, *names: str) -> None:
@@ -120,6 +121,25 @@ def note_entities(turn: Turn, report: Report) -> list[str]:
         report.vehicle_registrations = list(dict.fromkeys(e["value"] for e in registrations))
         also_answered(turn, "vehicle")
         noted.append(f"vehicle {', '.join(report.vehicle_registrations)}")
+    noted.extend(_note_forecourt(turn, report))
+    return noted
+
+
+def _note_forecourt(turn: Turn, report: Report) -> list[str]:
+    """A drive-off told in one breath ("drive off at pump 3, diesel") needs no "fuel?" or "which pump?"."""
+    if report.crime_type != "making_off_without_payment":
+        return []
+    noted = []
+    words = normalise(turn.text)
+    if not _answered(turn, "making_off_kind") and any(cue in words for cue in MAKING_OFF_KINDS["fuel"]):
+        set_detail(report, "making_off_kind", "fuel")
+        also_answered(turn, "making_off_kind")
+        noted.append("fuel")
+    pump = PUMP.search(words)
+    if pump and is_fuel(report) and not _answered(turn, "pump"):
+        set_detail(report, "pump_number", int(pump.group(1)))
+        also_answered(turn, "pump")
+        noted.append(f"pump {pump.group(1)}")
     return noted
 
 
@@ -324,10 +344,11 @@ def ask_pump(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_pump(turn: Turn, report: Report, text: str) -> str | None:
-    match = re.search(r"\d{1,2}", text)
-    if not match or not 1 <= int(match.group()) <= 99:
+    words = normalise(text)
+    match = PUMP.search(words) or re.fullmatch(r"(?:number\s*|no\.?\s*|#\s*)?(\d{1,2})", words)
+    if not match or not 1 <= int(match.group(1)) <= 99:
         raise Invalid("Please send just the pump number, like 4.")
-    set_detail(report, "pump_number", int(match.group()))
+    set_detail(report, "pump_number", int(match.group(1)))
     return None
 
 

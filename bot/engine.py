@@ -397,8 +397,12 @@ class Engine:
         words = normalise(turn.text)
         if command is not None and command.name == "resume" and "suspended" in turn.state:
             return  # _resume_suspended picks the report up again
+        # A crime named with a time ("drive off today 10am") is an incident being reported, even when
+        # the intent is unsure; a crime named alone ("erm shoplifters") may be a question: ask.
+        tells_incident = bool(turn.entities("crime_type")) and intent != "get_advice" and (
+            turn.intent == "report_crime" or bool(turn.entities("datetime")))
         if command is not None and command.name == "restart" or words in ("report", "report a crime") \
-                or intent == "report_crime" or (turn.entities("crime_type") and turn.intent == "report_crime"):
+                or intent == "report_crime" or tells_incident:
             self._start(turn, "report")
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
             self._start(turn, "advice")

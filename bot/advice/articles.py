@@ -20,6 +20,7 @@ import yaml
 ARTICLE_SUFFIX = ".md"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?(.*)\Z", re.DOTALL)
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_BLOCK_START = re.compile(r"^\s*(?:#|[-*+] |\d+[.)] )")
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
@@ -79,11 +80,27 @@ class Article:
 
 
 def markdown_to_text(markdown: str) -> str:
-    """Strip the small Markdown subset articles use (headings, bold, links) to plain text."""
-    text = _MD_HEADING.sub("", markdown)
+    """Strip the small Markdown subset articles use (headings, bold, links) to plain text.
+
+    Lines wrapped in the source are joined within each paragraph, so a phone lays the text out
+    itself instead of breaking mid-sentence; headings, list items and blank lines keep their breaks.
+    """
+    text = _MD_HEADING.sub("", _join_wrapped_lines(markdown))
     text = _MD_EMPHASIS.sub(r"\2", text)
     text = _MD_LINK.sub(r"\1", text)
     return text.strip()
+
+
+def _join_wrapped_lines(markdown: str) -> str:
+    lines: list[str] = []
+    for line in markdown.splitlines():
+        previous = lines[-1] if lines else ""
+        if line.strip() and previous.strip() and not _BLOCK_START.match(line) \
+                and not previous.lstrip().startswith("#"):
+            lines[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def markdown_links(markdown: str) -> list[str]:

@@ -63,3 +63,11 @@ def test_summaries_fit_two_gsm7_segments() -> None:
 )
 def test_segment_arithmetic(text: str, expected: int) -> None:
     assert gsm7.segments(text) == expected
+
+
+def test_plain_text_joins_wrapped_lines_but_keeps_headings_and_lists_apart():
+    from bot.advice.articles import markdown_to_text
+
+    markdown = "# Title\n\nA sentence wrapped\nacross two lines.\n\n## Next part\nFirst line\n- one item\n- two **items**\n"
+    assert markdown_to_text(markdown) == ("Title\n\nA sentence wrapped across two lines.\n\nNext part\nFirst line\n"
+                                          "- one item\n- two items")

@@ -30,8 +30,8 @@ THEFT_TYPES = {"shop_theft", "making_off_without_payment", "burglary", "robbery"
 # Reported to the national fraud reporting centre rather than the local force.
 FRAUD_TYPES = {"fraud", "cyber_crime"}
 ACTION_FRAUD = ("Fraud and cyber crime in England and Wales are recorded by Action Fraud "
-                "(actionfraud.police.uk or 0300 123 2040). Please report it there too; "
-                "I'll give you a summary to copy.")
+                "(actionfraud.police.uk or 0300 123 2040). Please report it there too: you can copy "
+                "the summary I show you before you send this report.")
 
 
 def label(code: str | None) -> str:

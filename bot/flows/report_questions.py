@@ -53,10 +53,10 @@ def set_detail(report: Report, key: str, value: object) -> None:
     report.details = data
 
 
-def text_answer(text: str, minimum: int = 2) -> str:
+def text_answer(text: str, minimum: int = 2, problem: str = "Could you tell me a little more?") -> str:
     text = text.strip()
     if len(text) < minimum:
-        raise Invalid("Could you tell me a little more?")
+        raise Invalid(problem)
     return truncate(text, FIELD_LIMIT)
 
 
@@ -667,7 +667,7 @@ def ask_name(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_name(turn: Turn, report: Report, text: str) -> str | None:
-    report.reporter_name = truncate(text_answer(text), 200)
+    report.reporter_name = truncate(text_answer(text, problem="Please tell me your name."), 200)
     return None
 
 
@@ -677,6 +677,8 @@ def ask_role(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_role(turn: Turn, report: Report, text: str) -> str | None:
+    if find_emails(text) or find_phone_numbers(text):
+        raise Invalid("That looks like contact details: I'll ask for those next.")
     report.reporter_role = truncate(text_answer(text), 200)
     return None
 

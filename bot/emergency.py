@@ -41,10 +41,17 @@ EMERGENCY_TEXT = (
     "straight away, not an online report.\n"
     "- Keep yourself and your staff safe: don't try to stop or follow them.\n"
     "- On a mobile, if you can't talk, call 999 and press 55 when asked.\n"
-    "- Deaf or speech-impaired? Text 999 if you've registered with emergencySMS.\n"
-    "When everyone is safe, say 'carry on' and we'll finish the report."
+    "- Deaf or speech-impaired? Text 999 if you've registered with emergencySMS."
 )
 CARRY_ON = Button("Carry on with my report", "carry on")
+REPORT_IT = Button("It's over: report it", "report a crime")
+
+
+def emergency_reply(report_under_way: bool) -> tuple[str, tuple[Button, ...]]:
+    """The 999 guidance, ending with the way back once everyone is safe."""
+    if report_under_way:
+        return f"{EMERGENCY_TEXT}\nWhen everyone is safe, say 'carry on' and we'll finish the report.", (CARRY_ON,)
+    return f"{EMERGENCY_TEXT}\nWhen everyone is safe, I can take a report of what happened.", (REPORT_IT,)
 
 
 SAFETY_LINE = "If anyone is in danger now or the person is still there, call 999."

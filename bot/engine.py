@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.commands import Command, parse_command
 from bot.config import Settings
-from bot.emergency import CARRY_ON, EMERGENCY_TEXT, SAFETY_LINE, danger_now
+from bot.emergency import SAFETY_LINE, danger_now, emergency_reply
 from bot.flows.answers import normalise, yes_no
 from bot.flows.base import Flow, Turn
 from bot.flows.status import report_status
@@ -232,8 +232,10 @@ class Engine:
     def _dispatch(self, turn: Turn) -> None:
         flow = self.flows.get(turn.conversation.flow or "")
         danger = danger_now(turn.text, turn.parse) if turn.text else None
+        if danger == "possible" and parse_command(turn.text) is not None:
+            danger = None  # "help", "stop": a command, not a suspected emergency ("help me" is a pattern)
         if danger == "certain" or (danger == "possible" and flow is None):
-            turn.say(EMERGENCY_TEXT, (CARRY_ON,) if flow or turn.state.get("suspended") else ())
+            turn.say(*emergency_reply(report_under_way=bool(flow or turn.state.get("suspended"))))
             return
         if danger == "possible":
             # Only the interpreter suspects danger: say what to do, and still keep the answer given.

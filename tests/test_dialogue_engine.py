@@ -21,7 +21,9 @@ def test_emergency_on_the_first_message_says_call_999_and_asks_nothing(chat, ses
     reply = chat.say("help he's still in the shop and kicking off")
     assert reply.startswith("Call 999 now")
     assert "?" not in reply.split("\n")[0]
+    assert "carry on" not in reply and chat.buttons == ["It's over: report it"]
     assert drafts(sessions) == []
+    verify_dialog(chat, [("report a crime", "still there")])
 
 
 def test_emergency_at_a_later_turn_interrupts_and_keeps_the_draft(chat, sessions):
@@ -235,3 +237,12 @@ def test_the_conversation_carries_on_when_the_rasa_server_is_down(sessions, sett
     chat = Chat(Engine(sessions, down, settings, default_flows(), TEST_CAPABILITIES, clock=clock))
     verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("burglary", "when"),
                          ("help he's still in the shop", "call 999 now")])
+
+
+def test_help_is_help_not_an_emergency(chat):
+    assert "Call 999 now" not in chat.say("help")
+    assert "report a crime" in chat.text.lower()
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened")])
+    reply = chat.say("help")
+    assert reply.startswith("For example:") and "what happened" in reply.lower()
+    assert chat.say("help me").startswith("Call 999 now")

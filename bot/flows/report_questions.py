@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bot.crime_types import ACTION_FRAUD, BY_CODE, CRIME_TYPES, FRAUD_TYPES, THEFT_TYPES, label
-from bot.emergency import CARRY_ON, EMERGENCY_TEXT
+from bot.emergency import emergency_reply
 from bot.flows.answers import clock_offset_minutes, duration_days, is_later, is_skip, is_unknown, leading_count, \
     normalise, truncate, yes_no
 from bot.flows.base import Invalid, Turn
@@ -152,7 +152,7 @@ def ask_danger(turn: Turn, report: Report) -> Prompt:
 def answer_danger(turn: Turn, report: Report, text: str) -> str | None:
     answer = yes_no(text)
     if answer is True:
-        turn.say(EMERGENCY_TEXT, (CARRY_ON,))
+        turn.say(*emergency_reply(report_under_way=True))
         turn.state["stay"] = True
         return None
     if answer is False or re.search(r"\b(over|gone|left|safe|fine|ok|okay)\b", normalise(text)):

@@ -129,4 +129,5 @@ def clock_offset_minutes(text: str) -> int | None:
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most ``limit`` characters; "..." rather than "…", which would make an SMS UCS-2 (70 a segment)."""
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."

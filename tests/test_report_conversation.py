@@ -283,3 +283,20 @@ def test_the_pump_question_does_not_mistake_litres_for_a_pump(chat):
                          ("they left without paying", "leave without paying for"),
                          ("something else", "what was taken"), ("back", "leave without paying for"),
                          ("fuel", "which pump"), ("55 litres", "just the pump number"), ("pump 2", "litres")])
+
+
+def test_every_reply_of_a_report_by_sms_is_gsm7(engine):
+    from bot.advice.gsm7 import is_gsm7
+    from bot.channels import render_plain
+    from conftest import Chat
+
+    sms = Chat(engine, channel="sms", address="+447700900123")
+    script = ["someone nicked £80 of meat this morning", "1", "Kumar's Convenience Store",
+              "12 High Street, Walsall WS1 1QL", "1", "6 steaks", "skip", "no", "1", "1", "5 minutes fast", "7 days",
+              "1", "no", "Priya Kumar", "owner", "07700 900123", "2", "1", "1", "help", "submit"]
+    for line in script:
+        sms.say(line)
+        for reply in sms.replies:
+            text = render_plain(reply, compact=True)
+            assert is_gsm7(text), f"after {line!r}: {[c for c in text if not is_gsm7(c)]} in {text!r}"
+    assert "your reference is" in sms.text.lower()

@@ -240,7 +240,7 @@ class Engine:
         if danger == "possible":
             # Only the interpreter suspects danger: say what to do, and still keep the answer given.
             turn.say(SAFETY_LINE)
-        if flow is None or (getattr(flow, "casual", False) and self._new_request(turn)):
+        if flow is None or (flow.casual and self._new_request(turn)):
             turn.conversation.flow = None
             self._idle(turn)
         else:

@@ -63,6 +63,9 @@ class Flow(Protocol):
     """A conversation the engine can start, continue, rewind and abandon."""
 
     name: str
+    # A casual flow (browsing advice) gives way at once to a new request such as "report a crime";
+    # a task flow (a report) keeps its answers and is only left by cancel or by putting it aside.
+    casual: bool
 
     def start(self, turn: Turn) -> None:
         """Begin, using anything useful in the opening message, and ask the first question."""

@@ -52,6 +52,7 @@ class QuestionFlow(Generic[Subject]):
     """Runs a sequence of ``Question``s over a subject loaded afresh on every turn."""
 
     name = "questions"
+    casual = False
     questions: Sequence[Question[Subject]] = ()
 
     # --- what a concrete flow provides -------------------------------------------------

@@ -15,9 +15,9 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, insert, inspect, select, update
+from sqlalchemy import Table, and_, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,8 +41,8 @@ DEFAULT_CAPABILITIES = ChannelCapabilities(buttons=False, media=False, max_lengt
 INTENT_THRESHOLD = 0.5
 SWITCH_THRESHOLD = 0.7
 # Built once: a plain table insert (no ORM unit of work) for the record that a message was handled.
-RECORD_PROCESSED = insert(ProcessedMessage.__table__)
-_CONVERSATIONS = Conversation.__table__
+RECORD_PROCESSED = insert(cast(Table, ProcessedMessage.__table__))
+_CONVERSATIONS = cast(Table, Conversation.__table__)
 SAVE_CONVERSATION = update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("id_")).values(
     flow=bindparam("flow"), step=bindparam("step"), data=bindparam("data"), last_active_at=bindparam("last_active_at"))
 CLARIFY_BUTTONS = {

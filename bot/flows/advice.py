@@ -119,8 +119,10 @@ class AdviceFlow:
         topic = re.fullmatch(r"topic (\w+)", normalise(query))
         article_id = re.fullmatch(r"article ([\w-]+)", normalise(query))
         crime_types = [e["value"] for e in turn.entities("crime_type")]
-        if article_id and self.library.get(article_id.group(1)):
-            results = [self.library.get(article_id.group(1))]
+        chosen = self.library.get(article_id.group(1)) if article_id else None
+        results: list[Article]
+        if chosen is not None:
+            results = [chosen]
         elif topic:
             results = self.library.by_topic(topic.group(1), sector)
         elif query in TOPICS:
@@ -176,11 +178,13 @@ class AdviceFlow:
         results = turn.state.get("results", [])
         current = turn.state.get("article")
         position = results.index(current) + 1 if current in results else 0
-        if position >= len(results):
+        # Ids kept from an earlier turn may name an article since removed from the library.
+        following = [a for a in (self.library.get(i) for i in results[position:]) if a is not None]
+        if not following:
             self._topics(turn, "That's all I have on that. Here are the other topics.")
             return
-        turn.state["article"] = results[position]
-        self._show(turn, self.library.get(results[position]))
+        turn.state["article"] = following[0].id
+        self._show(turn, following[0])
 
     def _topics(self, turn: Turn, lead: str) -> None:
         buttons = [Button(label, f"topic {code}") for code, label in self.library.topics_menu(turn.contact.sector)]

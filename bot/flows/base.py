@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.messages import Button, ChannelCapabilities, Inbound, Reply
 from bot.storage.models import Contact, Conversation
-from nlu.interpreter import ParseResult
+from nlu.interpreter import EntityResult, ParseResult
 
 
 class Invalid(Exception):
@@ -52,7 +52,7 @@ class Turn:
     def intent_confidence(self) -> float:
         return float((self.parse.get("intent") or {}).get("confidence") or 0.0)
 
-    def entities(self, name: str) -> list[dict[str, Any]]:
+    def entities(self, name: str) -> list[EntityResult]:
         return [e for e in self.parse.get("entities", []) if e.get("entity") == name]
 
     def say(self, text: str, buttons: list[Button] | tuple[Button, ...] = ()) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from bot.crime_types import ACTION_FRAUD, BY_CODE, CRIME_TYPES, FRAUD_TYPES, THEFT_TYPES, label
 from bot.emergency import emergency_reply
@@ -66,6 +67,20 @@ def yes_no_unsure(text: str) -> bool | None:
     if answer is None and not (is_unknown(text) or is_skip(text)):
         raise Invalid("Please answer yes, no or not sure.")
     return answer
+
+
+def yes_no_unsure_question(name: str, prompt: str, attribute: str, **options: Any) -> Question[Report]:
+    """A question answered yes, no or not sure, stored as True, False or None on ``attribute``."""
+
+    def ask(turn: Turn, report: Report) -> Prompt:
+        return Prompt(prompt, YES_NO_UNSURE)
+
+    @takes_skip
+    def answer(turn: Turn, report: Report, text: str) -> str | None:
+        setattr(report, attribute, yes_no_unsure(text))
+        return None
+
+    return Question(name, ask, answer, "'yes', 'no' or 'not sure'", optional=True, **options)
 
 
 def crime(*codes: str):
@@ -512,30 +527,10 @@ def answer_vehicle(turn: Turn, report: Report, text: str) -> str | None:
 
 
 # --- evidence ----------------------------------------------------------------------------------------
-def ask_cctv(turn: Turn, report: Report) -> Prompt:
-    return Prompt("Do you have CCTV of it?", YES_NO_UNSURE)
-
-
-@takes_skip
-def answer_cctv(turn: Turn, report: Report, text: str) -> str | None:
-    report.cctv_available = yes_no_unsure(text)
-    return None
-
-
 def clear_cctv(report: Report) -> None:
     report.cctv_available = report.cctv_shows_face = None
     report.cctv_clock_offset_minutes = report.cctv_overwrite_days = None
     report.attachments = [a for a in report.attachments if a.kind != "cctv_link"]
-
-
-def ask_face(turn: Turn, report: Report) -> Prompt:
-    return Prompt("Does the CCTV show their face clearly?", YES_NO_UNSURE)
-
-
-@takes_skip
-def answer_face(turn: Turn, report: Report, text: str) -> str | None:
-    report.cctv_shows_face = yes_no_unsure(text)
-    return None
 
 
 def ask_clock(turn: Turn, report: Report) -> Prompt:
@@ -720,28 +715,8 @@ def answer_preferred(turn: Turn, report: Report, text: str) -> str | None:
     raise Invalid("Please pick call, text or email.")
 
 
-def ask_statement(turn: Turn, report: Report) -> Prompt:
-    return Prompt("Would you be willing to give a witness statement if needed?", YES_NO_UNSURE)
-
-
-@takes_skip
-def answer_statement(turn: Turn, report: Report, text: str) -> str | None:
-    report.willing_to_give_statement = yes_no_unsure(text)
-    return None
-
-
 def statement_given(turn: Turn, report: Report) -> bool:
     return report.willing_to_give_statement is True
-
-
-def ask_court(turn: Turn, report: Report) -> Prompt:
-    return Prompt("And would you be willing to go to court if it came to that?", YES_NO_UNSURE)
-
-
-@takes_skip
-def answer_court(turn: Turn, report: Report, text: str) -> str | None:
-    report.willing_to_attend_court = yes_no_unsure(text)
-    return None
 
 
 def clear_court(report: Report) -> None:
@@ -816,11 +791,12 @@ QUESTIONS: tuple[Question[Report], ...] = (
     Question("vehicle", ask_vehicle, answer_vehicle, "'AB12 CDE'", optional=True, applies=not_fraud,
              labels=("vehicle", "registration", "reg", "car", "number plate"),
              clear=lambda r: setattr(r, "vehicle_registrations", [])),
-    Question("cctv", ask_cctv, answer_cctv, "'yes', 'no' or 'not sure'", optional=True,
-             applies=lambda t, r: r.crime_type != "cyber_crime", labels=("cctv", "video", "footage", "camera"),
-             follow_ups=("cctv_face", "cctv_clock", "cctv_overwrite", "cctv_link"), clear=clear_cctv),
-    Question("cctv_face", ask_face, answer_face, "'yes' or 'no'", optional=True, applies=cctv_yes,
-             labels=("face",)),
+    yes_no_unsure_question("cctv", "Do you have CCTV of it?", "cctv_available",
+                           applies=lambda t, r: r.crime_type != "cyber_crime",
+                           labels=("cctv", "video", "footage", "camera"),
+                           follow_ups=("cctv_face", "cctv_clock", "cctv_overwrite", "cctv_link"), clear=clear_cctv),
+    yes_no_unsure_question("cctv_face", "Does the CCTV show their face clearly?", "cctv_shows_face",
+                           applies=cctv_yes, labels=("face",)),
     Question("cctv_clock", ask_clock, answer_clock, "'it's right' or '5 minutes fast'", optional=True,
              applies=cctv_yes, labels=("clock", "cctv clock")),
     Question("cctv_overwrite", ask_overwrite, answer_overwrite, "'7 days'", optional=True, applies=cctv_yes,
@@ -841,9 +817,10 @@ QUESTIONS: tuple[Question[Report], ...] = (
              follow_ups=("preferred_contact",)),
     Question("preferred_contact", ask_preferred, answer_preferred, "'call', 'text' or 'email'",
              labels=("contact method", "how to contact me", "preferred contact")),
-    Question("statement", ask_statement, answer_statement, "'yes', 'no' or 'not sure'", optional=True,
-             labels=("statement", "witness statement"), follow_ups=("court",)),
-    Question("court", ask_court, answer_court, "'yes', 'no' or 'not sure'", optional=True, applies=statement_given,
-             labels=("court",), clear=clear_court),
+    yes_no_unsure_question("statement", "Would you be willing to give a witness statement if needed?",
+                           "willing_to_give_statement", labels=("statement", "witness statement"),
+                           follow_ups=("court",)),
+    yes_no_unsure_question("court", "And would you be willing to go to court if it came to that?",
+                           "willing_to_attend_court", applies=statement_given, labels=("court",), clear=clear_court),
     Question("review", ask_review, answer_review, "'submit', or 'change the time'"),
 )

@@ -83,6 +83,19 @@ def yes_no_unsure_question(name: str, prompt: str, attribute: str, **options: An
     return Question(name, ask, answer, "'yes', 'no' or 'not sure'", optional=True, **options)
 
 
+def detail_question(name: str, prompt: str, key: str, example: str, **options: Any) -> Question[Report]:
+    """A question answered in the user's words, kept under ``key`` in the report's details."""
+
+    def ask(turn: Turn, report: Report) -> Prompt:
+        return Prompt(f"{prompt} For example {example}.")
+
+    def answer(turn: Turn, report: Report, text: str) -> str | None:
+        set_detail(report, key, text_answer(text))
+        return None
+
+    return Question(name, ask, answer, example, clear=lambda report: set_detail(report, key, None), **options)
+
+
 def crime(*codes: str):
     return lambda turn, report: report.crime_type in codes
 
@@ -428,15 +441,6 @@ def clear_goods(report: Report) -> None:
 
 
 # --- damage, violence, fraud -------------------------------------------------------------------------
-def ask_damage(turn: Turn, report: Report) -> Prompt:
-    return Prompt("What was damaged? For example 'front window smashed' or 'graffiti on the shutter'.")
-
-
-def answer_damage(turn: Turn, report: Report, text: str) -> str | None:
-    set_detail(report, "damage", text_answer(text))
-    return None
-
-
 def ask_repair(turn: Turn, report: Report) -> Prompt:
     return Prompt("Roughly how much will the repair cost?", (Button("Don't know yet", "don't know"),))
 
@@ -448,15 +452,6 @@ def ask_injuries(turn: Turn, report: Report) -> Prompt:
 def answer_injuries(turn: Turn, report: Report, text: str) -> str | None:
     report.injuries = "none" if yes_no(text) is False or normalise(text) in ("no one", "nobody", "none") \
         else text_answer(text)
-    return None
-
-
-def ask_staff(turn: Turn, report: Report) -> Prompt:
-    return Prompt("Which staff were involved? Names or roles, for example 'Sam, cashier'.")
-
-
-def answer_staff(turn: Turn, report: Report, text: str) -> str | None:
-    set_detail(report, "staff_involved", text_answer(text))
     return None
 
 
@@ -474,15 +469,6 @@ def answer_amount(turn: Turn, report: Report, text: str) -> str | None:
         report.value_gbp = None
         return None
     return answer_value(turn, report, text)
-
-
-def ask_how(turn: Turn, report: Report) -> Prompt:
-    return Prompt("How did it happen? For example 'an email asked us to change a supplier's bank details'.")
-
-
-def answer_how(turn: Turn, report: Report, text: str) -> str | None:
-    set_detail(report, "how_it_happened", text_answer(text))
-    return None
 
 
 # --- who ----------------------------------------------------------------------------------------------
@@ -769,21 +755,20 @@ QUESTIONS: tuple[Question[Report], ...] = (
              labels=("items", "what was taken", "stolen", "taken", "goods"), clear=clear_goods),
     Question("value", ask_value, answer_value, "'£90'", optional=True, applies=items_apply,
              labels=("value", "amount", "worth", "total", "price")),
-    Question("damage", ask_damage, answer_damage, "'front window smashed'", applies=crime("criminal_damage"),
-             labels=("damage", "what was damaged"), clear=lambda r: set_detail(r, "damage", None)),
+    detail_question("damage", "What was damaged?", "damage", "'front window smashed' or 'graffiti on the shutter'",
+                    applies=crime("criminal_damage"), labels=("damage", "what was damaged")),
     Question("repair", ask_repair, answer_amount, "'£350' or 'don't know'", optional=True,
              applies=crime("criminal_damage"), labels=("repair", "repair cost", "cost", "estimate")),
     Question("injuries", ask_injuries, answer_injuries, "'no', or 'cut to the hand'",
              applies=crime("violence_against_staff", "robbery"), labels=("injuries", "injury", "hurt"),
              clear=lambda r: setattr(r, "injuries", None)),
-    Question("staff", ask_staff, answer_staff, "'Sam, cashier'", applies=crime("violence_against_staff"),
-             labels=("staff", "staff involved", "who was involved"),
-             clear=lambda r: set_detail(r, "staff_involved", None)),
+    detail_question("staff", "Which staff were involved? Names or roles.", "staff_involved", "'Sam, cashier'",
+                    applies=crime("violence_against_staff"), labels=("staff", "staff involved", "who was involved")),
     Question("amount_lost", ask_amount_lost, answer_amount, "'£1,200' or 'nothing yet'", optional=True,
              applies=crime(*FRAUD_TYPES), labels=("loss", "amount lost", "money lost")),
-    Question("how", ask_how, answer_how, "'an email asked us to change a supplier's bank details'",
-             applies=crime(*FRAUD_TYPES), labels=("how it happened", "how"),
-             clear=lambda r: set_detail(r, "how_it_happened", None)),
+    detail_question("how", "How did it happen?", "how_it_happened",
+                    "'an email asked us to change a supplier's bank details'", applies=crime(*FRAUD_TYPES),
+                    labels=("how it happened", "how")),
     Question("offenders", ask_offenders, answer_offenders, "'two men, 20s, grey hoodies, one had a neck tattoo'",
              optional=True, applies=not_fraud, labels=("offenders", "offender", "suspect", "suspects", "them",
                                                       "description of them", "who did it"),

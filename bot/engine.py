@@ -60,6 +60,9 @@ NOT_HERE_YET = {
                         "Partnership or neighbourhood team may run an alert scheme for your area.",
     "unsubscribe_alerts": "You're not subscribed to any alerts from this service, so you won't get any.",
 }
+# Offered to someone returning to a flow they left idle.
+RESUME_OPTIONS = (Button("Carry on", "carry on"), Button("Start again", "start again"),
+                  Button("Cancel it", "cancel it"))
 # State that outlives one flow: the last report (for offers) and a flow put aside mid-way.
 KEPT_BETWEEN_FLOWS = ("last_report", "suspended")
 DB_ATTEMPTS = 4
@@ -252,8 +255,7 @@ class Engine:
         if pending is None and self._expired(turn):
             turn.state["pending"] = "resume"
             turn.say(f"Welcome back. You were part-way through {flow.progress(turn)}. Carry on where you left off?",
-                     (Button("Carry on", "carry on"), Button("Start again", "start again"),
-                      Button("Cancel it", "cancel it")))
+                     RESUME_OPTIONS)
             return
         if pending is not None:
             self._pending(turn, flow, pending)
@@ -318,8 +320,7 @@ class Engine:
                 self._cancel(turn, flow)
             else:
                 turn.say("Would you like to carry on where you left off?",
-                         (Button("Carry on", "carry on"), Button("Start again", "start again"),
-                          Button("Cancel it", "cancel it")))
+                         RESUME_OPTIONS)
             return
         if pending == "switch":
             target, text = turn.state.pop("switch_to"), turn.state.pop("switch_text", "")

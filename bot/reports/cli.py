@@ -33,7 +33,7 @@ def list_reports(status: str = typer.Option("submitted", help="submitted, draft,
     """One line per report: reference, when submitted, type, business."""
     sessions, tz = _sessions()
     with sessions() as session:
-        reports = service.submitted(session, None if status == "all" else status)
+        reports = service.with_status(session, status)
         if not reports:
             typer.echo("No reports yet.")
             return
@@ -64,7 +64,7 @@ def export(fmt: Format = typer.Option(Format.json, "--format", "-f", help="json 
     """Every report, as JSON (a list of objects) or CSV."""
     sessions, tz = _sessions()
     with sessions() as session:
-        reports = service.submitted(session, None if status == "all" else status)
+        reports = service.with_status(session, status)
         text = to_json(reports, tz) if fmt is Format.json else to_csv(reports, tz)
     if output is None:
         typer.echo(text)

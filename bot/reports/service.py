@@ -75,9 +75,10 @@ def find(session: Session, reference: str) -> Report | None:
     ).one_or_none()
 
 
-def submitted(session: Session, status: str | None = "submitted") -> list[Report]:
+def with_status(session: Session, status: str = "submitted") -> list[Report]:
+    """Reports in ``status`` (submitted, draft), or every report for "all", oldest first."""
     query = select(Report).options(selectinload(Report.items), selectinload(Report.attachments)).order_by(Report.id)
-    if status:
+    if status != "all":
         query = query.where(Report.status == status)
     return list(session.scalars(query))
 

@@ -23,7 +23,6 @@ CRIME_TYPES: tuple[CrimeType, ...] = (
     CrimeType("cyber_crime", "cyber crime", "Cyber attack or hacking"),
 )
 BY_CODE = {crime.code: crime for crime in CRIME_TYPES}
-CODES = tuple(BY_CODE)
 
 # Crimes with goods or cash taken: ask what and how much.
 THEFT_TYPES = {"shop_theft", "making_off_without_payment", "burglary", "robbery"}

@@ -35,11 +35,6 @@ def yes_no(text: str) -> bool | None:
     return None
 
 
-def is_yes_no(text: str) -> bool:
-    words = normalise(text)
-    return yes_no(text) is not None or words in UNKNOWN
-
-
 def is_unknown(text: str) -> bool:
     return normalise(text) in UNKNOWN
 

@@ -137,7 +137,8 @@ class Engine:
     def _seen(session: Session, inbound: Inbound) -> list[Outbound] | None:
         """The stored reply if this message was handled before (a plain column read: no ORM object)."""
         reply = session.execute(select(ProcessedMessage.reply).where(
-            ProcessedMessage.channel == inbound.channel, ProcessedMessage.message_id == inbound.message_id
+            ProcessedMessage.channel == inbound.channel, ProcessedMessage.address == inbound.address,
+            ProcessedMessage.message_id == inbound.message_id,
         )).scalar_one_or_none()
         return deserialise(reply) if reply is not None else None
 
@@ -228,7 +229,8 @@ class Engine:
             conversation.data = turn.state
             conversation.last_active_at = turn.now
         session.flush()
-        session.execute(RECORD_PROCESSED, {"channel": turn.inbound.channel, "message_id": turn.inbound.message_id,
+        session.execute(RECORD_PROCESSED, {"channel": turn.inbound.channel, "address": turn.inbound.address,
+                                           "message_id": turn.inbound.message_id,
                                            "reply": serialise(turn.reply.messages), "created_at": turn.now})
 
     # --- routing ----------------------------------------------------------------------------
@@ -368,14 +370,25 @@ class Engine:
         else:
             flow.reask(turn)
 
-    def _cancel(self, turn: Turn, flow: Flow) -> None:
+    def _discard(self, turn: Turn, flow: Flow) -> None:
+        """Throw away what the flow built, and the stored replies that echoed it back.
+
+        Those replies exist only so a redelivered message gets the same answer; once the draft is
+        gone they would be the last copy of what the user told us, so they are emptied too.
+        """
         flow.discard(turn)
+        turn.session.execute(update(ProcessedMessage).where(
+            ProcessedMessage.channel == turn.inbound.channel, ProcessedMessage.address == turn.inbound.address,
+        ).values(reply=[]))
+
+    def _cancel(self, turn: Turn, flow: Flow) -> None:
+        self._discard(turn, flow)
         self._end_flow(turn)
         turn.say("Cancelled. Nothing has been sent to the police. If you need anything else, just say.",
                  self.menu_buttons())
 
     def _restart(self, turn: Turn, flow: Flow) -> None:
-        flow.discard(turn)
+        self._discard(turn, flow)
         self._end_flow(turn)
         turn.text = ""
         self._start(turn, flow.name)

@@ -114,6 +114,30 @@ def test_the_same_message_delivered_twice_has_one_effect(chat, sessions):
         assert conversation.data["answered"] == ["danger", "crime_type"]
 
 
+def test_another_sender_reusing_a_message_id_gets_their_own_reply_not_the_first_senders(chat, engine, sessions):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+                         ("today 2pm", "name of the business")])
+    private = chat.say("Kumar's Convenience Store", message_id="shared-id")
+    assert "address" in private.lower()
+    stranger = Chat(engine, address="someone-else")
+    reply = stranger.say("Kumar's Convenience Store", message_id="shared-id")
+    assert "address" not in reply.lower() and "kumar" not in reply.lower()
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedMessage)) == 6
+
+
+def test_cancelling_empties_the_stored_replies_that_echoed_the_draft(chat, sessions):
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+                         ("today 2pm", "name of the business")])
+    chat.say("Kumar's Convenience Store", message_id="named")
+    verify_dialog(chat, [("cancel", "cancel this report"), ("yes", "nothing has been sent")])
+    with sessions() as session:
+        replies = session.scalars(select(ProcessedMessage.reply)).all()
+    assert len(replies) == 7
+    assert not any("2:00pm" in str(reply) for reply in replies)
+    assert chat.say("Kumar's Convenience Store", message_id="named") == ""
+
+
 def test_a_restart_mid_report_loses_nothing(sessions, interpreter, settings, clock):
     first = Chat(Engine(sessions, interpreter, settings, default_flows(), TEST_CAPABILITIES, clock=clock))
     verify_dialog(first, [("report a crime", "still there"), ("no", "what happened"), ("burglary", "when")])

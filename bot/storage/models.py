@@ -47,13 +47,19 @@ class Conversation(Base):
 
 
 class ProcessedMessage(Base):
-    """An inbound message already handled, with the reply it got, so redelivery changes nothing."""
+    """An inbound message already handled, with the reply it got, so redelivery changes nothing.
+
+    Keyed by sender as well as message id: another sender reusing an id is a different message
+    and must never be given this sender's reply (which can hold their name and phone number).
+    """
 
     __tablename__ = "processed_messages"
-    __table_args__ = (UniqueConstraint("channel", "message_id", name="uq_processed_messages_channel_message_id"),)
+    __table_args__ = (UniqueConstraint("channel", "address", "message_id",
+                                       name="uq_processed_messages_channel_address_message_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
     message_id: Mapped[str] = mapped_column(String(128))
     reply: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -94,6 +100,8 @@ class Report(Base):
     crime_type: Mapped[str | None] = mapped_column(String(40))
     occurred_at: Mapped[datetime | None]
     occurred_time_known: Mapped[bool | None] = mapped_column(Boolean)
+    # A vague time ("this morning") is a window from occurred_at to occurred_until, not an exact moment.
+    occurred_until: Mapped[datetime | None]
     business_name: Mapped[str | None] = mapped_column(String(200))
     business_address: Mapped[str | None] = mapped_column(Text)
     business_postcode: Mapped[str | None] = mapped_column(String(10))

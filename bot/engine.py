@@ -27,12 +27,12 @@ from bot.config import Settings
 from bot.emergency import SAFETY_LINE, danger_now, emergency_reply
 from bot.flows.answers import normalise, yes_no
 from bot.flows.base import Flow, Turn
-from bot.flows.status import report_status
+from bot.flows.status import asks_to_see_report, report_status, show_report
 from bot.messages import Button, ChannelCapabilities, Inbound, Outbound
 from bot.storage.models import Contact, Conversation, ProcessedMessage
 from bot.storage.types import utcnow
 from nlu.interpreter import Interpreter, InterpreterUnavailable, ParseResult
-from nlu.reference import normalise_reference
+from nlu.reference import mistyped_reference, normalise_reference
 
 log = logging.getLogger(__name__)
 
@@ -186,10 +186,11 @@ class Engine:
         chosen = text in (state.get("buttons") or ())
         turn = Turn(session=session, conversation=conversation, contact=contact, inbound=inbound, text=text,
                     parse=empty_parse(text) if chosen else self._interpret(text, now), now=now,
-                    settings=self.settings, capabilities=capabilities, state=state)
+                    settings=self.settings, capabilities=capabilities, state=state, truncated=cleaned.truncated)
         if cleaned.truncated:
+            # The flow asks for the rest where its question can take more (a long story).
             turn.say(f"That message was very long, so I've kept the first {self.settings.max_message_chars:,} "
-                     "characters. You can send the rest in another message.")
+                     "characters.")
         return turn
 
     def _numbered_choice(self, text: str, state: dict[str, Any]) -> str:
@@ -422,8 +423,10 @@ class Engine:
             self._start(turn, "report")
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
             self._start(turn, "advice")
-        elif intent == "report_status" or words in ("report status", "check my report") \
-                or normalise_reference(turn.text):
+        elif asks_to_see_report(turn.text):
+            show_report(turn)
+        elif intent == "report_status" or words in ("report status", "check my report", "my reports") \
+                or normalise_reference(turn.text) or mistyped_reference(turn.text):
             report_status(turn)
         elif intent in NOT_HERE_YET:
             turn.say(NOT_HERE_YET[intent], self.menu_buttons())

@@ -39,6 +39,19 @@ def format_reference(chars: str) -> str:
     return f"BW-{chars[:4]}-{chars[4:]}"
 
 
+# Anything shaped like a reference, including characters a reference never has (0, O, 1, I), so a
+# mistyped one can be pointed out instead of silently not matching.
+_LOOSE_PATTERN = re.compile(r"\bBW[\s-]?([0-9A-Z]{4})[\s-]?([0-9A-Z]{4})\b", re.IGNORECASE)
+
+
+def mistyped_reference(text: str) -> str | None:
+    """A reference-shaped string in ``text`` whose characters or check character are wrong, as typed."""
+    match = _LOOSE_PATTERN.search(text.strip())
+    if not match or normalise_reference(match.group(0)):
+        return None
+    return f"BW-{match.group(1).upper()}-{match.group(2).upper()}"
+
+
 def normalise_reference(text: str) -> str | None:
     """The canonical reference in ``text`` if it is one with a correct check character."""
     match = REFERENCE_PATTERN.search(text.strip())

@@ -101,12 +101,19 @@ class Chat:
         self.channel = channel
         self.address = address
         self.replies: list[Outbound] = []
+        self.history: list[tuple[str, str]] = []  # (what the user said, the reply) for every turn
 
     def say(self, text: str, *, message_id: str | None = None, attachments: tuple[Attachment, ...] = ()) -> str:
         inbound = Inbound(channel=self.channel, address=self.address, message_id=message_id or uuid.uuid4().hex,
                           text=text, received_at=self.engine.clock(), attachments=attachments)
         self.replies = self.engine.handle(inbound)
+        self.history.append((text, self.text))
         return self.text
+
+    @property
+    def transcript(self) -> str:
+        """Every reply so far, for checking what was never asked."""
+        return "\n".join(reply for _, reply in self.history)
 
     @property
     def text(self) -> str:

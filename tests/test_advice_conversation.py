@@ -6,7 +6,7 @@ from bot.advice import by_topic
 from bot.advice.gsm7 import is_gsm7, segments
 from bot.channels import render_plain
 from conftest import Chat
-from dialog import WHERE, YOU, verify_dialog
+from dialog import PLACE, verify_dialog, you
 
 
 def test_ask_in_words_then_steps_more_related_and_done(chat):
@@ -42,9 +42,9 @@ def test_a_forecourt_asking_about_theft_gets_drive_off_advice_first(engine):
 
 
 def test_after_a_report_the_advice_matches_its_crime_type(chat):
-    verify_dialog(chat, [("someone stole 2 bottles of gin this morning", "still there"), ("no", "name of the business"),
-                         *WHERE, ("that's all", "what was taken"), ("2 bottles of gin £40", "describe"),
-                         ("skip", "vehicle"), ("no", "cctv"), ("no", "anyone else"), ("no", "your name"), *YOU,
+    verify_dialog(chat, [("someone stole 2 bottles of gin this morning", "still there"), ("no", "where did it happen"),
+                         (PLACE, "anything to add"), ("that's all", "worth"), ("£40", "describe"),
+                         ("skip", "cctv"), ("no", "anyone else"), ("no", "your name"), *you(),
                          ("submit", "reference")])
     assert chat.buttons == ["Prevention advice"]
     verify_dialog(chat, [("advice shop_theft", "stopping shop theft")])

@@ -128,7 +128,7 @@ def test_a_report_by_buttons_and_typing_survives_html_and_a_reload(shopkeeper):
     # Options of an answered question no longer respond, so a stray tap cannot answer the next one.
     expect(what.locator(".buttons button").first).to_be_disabled()
     shopkeeper.type("today at 2pm")
-    shopkeeper.bot_says("name of the business")
+    shopkeeper.bot_says("Where did it happen")
 
     # The business name is free text that the bot stores and may repeat: it must stay text.
     shopkeeper.type(HOSTILE)

@@ -9,7 +9,7 @@ from bot.messages import Attachment
 from bot.service import default_flows
 from bot.storage.models import Conversation, ProcessedMessage, Report, ReportAttachment
 from conftest import TEST_CAPABILITIES, Chat
-from dialog import WHERE, verify_dialog
+from dialog import PLACE, verify_dialog, you
 
 
 def drafts(sessions) -> list[Report]:
@@ -29,14 +29,14 @@ def test_emergency_on_the_first_message_says_call_999_and_asks_nothing(chat, ses
 def test_emergency_at_a_later_turn_interrupts_and_keeps_the_draft(chat, sessions):
     verify_dialog(chat, [
         ("someone nicked stuff from the shop this morning", "is the person still there"),
-        ("no", "name of the business"),
-        *WHERE,
+        ("no", "where did it happen"),
+        (PLACE, "anything to add"),
         ("they are back, they're outside now with a knife", "call 999 now"),
     ])
     assert chat.buttons == ["Carry on with my report"]
     [draft] = drafts(sessions)
     assert draft.business_name == "Kumar's Convenience Store"
-    verify_dialog(chat, [("carry on", "in your own words")])
+    verify_dialog(chat, [("carry on", "anything to add")])
 
 
 def test_answering_yes_to_the_danger_question_gives_999_guidance(chat):
@@ -47,7 +47,8 @@ def test_answering_yes_to_the_danger_question_gives_999_guidance(chat):
 def test_back_and_change_rewind_without_losing_other_answers(chat, sessions):
     verify_dialog(chat, [
         ("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
-        ("yesterday 3pm", "saturday 21 november 2026, 3:00pm"), *WHERE,
+        ("yesterday 3pm", "saturday 21 november 2026, 3:00pm"), ("Kumar's Convenience Store", "address"),
+        ("12 High Street, Walsall WS1 1QL", "in your own words"),
         ("back", "address"),
         ("1 Market Street, Walsall WS2 8AA", "in your own words"),
         ("change the time", "when did it happen"),
@@ -116,7 +117,7 @@ def test_the_same_message_delivered_twice_has_one_effect(chat, sessions):
 
 def test_another_sender_reusing_a_message_id_gets_their_own_reply_not_the_first_senders(chat, engine, sessions):
     verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
-                         ("today 2pm", "name of the business")])
+                         ("today 2pm", "where did it happen")])
     private = chat.say("Kumar's Convenience Store", message_id="shared-id")
     assert "address" in private.lower()
     stranger = Chat(engine, address="someone-else")
@@ -128,7 +129,7 @@ def test_another_sender_reusing_a_message_id_gets_their_own_reply_not_the_first_
 
 def test_cancelling_empties_the_stored_replies_that_echoed_the_draft(chat, sessions):
     verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
-                         ("today 2pm", "name of the business")])
+                         ("today 2pm", "where did it happen")])
     chat.say("Kumar's Convenience Store", message_id="named")
     verify_dialog(chat, [("cancel", "cancel this report"), ("yes", "nothing has been sent")])
     with sessions() as session:
@@ -152,22 +153,24 @@ def test_numbered_options_and_words_both_work(sessions, interpreter, settings, c
 
 
 def test_remembers_business_and_reporter_for_next_time(chat):
-    from dialog import YOU
-
-    verify_dialog(chat, [("shop theft yesterday 2pm", "still there"), ("no", "name of the business"), *WHERE,
-                         ("took a bottle of vodka", "what was taken"), ("vodka £20", "describe"), ("skip", "vehicle"),
-                         ("no", "cctv"), ("no", "anyone else"), ("no", "your name"), *YOU, ("submit", "reference")])
+    verify_dialog(chat, [("shop theft yesterday 2pm", "still there"), ("no", "where did it happen"),
+                         (PLACE, "anything to add"), ("took a bottle of vodka", "roughly what was it all worth"),
+                         ("£20", "describe"), ("skip", "cctv"), ("no", "anyone else"), ("no", "your name"), *you(),
+                         ("submit", "reference")])
     verify_dialog(chat, [("another shop theft today 11am", "still there"),
                          ("no", "was this at kumar's convenience store, 12 high street, walsall, ws1 1ql?"),
-                         ("yes", "in your own words")])
+                         ("yes", "anything to add"), ("that's all", "what was taken"), ("2 razors", "worth"),
+                         ("£10", "describe"), ("skip", "cctv"), ("no", "anyone else"),
+                         ("no", "shall i use your details from last time: priya kumar, owner, +447700900123"),
+                         ("yes", "witness statement")])
 
 
 def test_photos_on_a_channel_that_takes_them(sessions, interpreter, settings, clock):
     chat = Chat(Engine(sessions, interpreter, settings, default_flows(), TEST_CAPABILITIES, clock=clock),
                 channel="media")
-    verify_dialog(chat, [("graffiti on our shutter this morning", "still there"), ("no", "name of the business"),
-                         *WHERE, ("that's all", "what was damaged"), ("shutter sprayed", "repair"),
-                         ("don't know", "describe"), ("skip", "vehicle"), ("no", "cctv"), ("no", "photos")])
+    verify_dialog(chat, [("graffiti on our shutter this morning", "still there"), ("no", "where did it happen"),
+                         (PLACE, "anything to add"), ("that's all", "what was damaged"), ("shutter sprayed", "repair"),
+                         ("don't know", "describe"), ("skip", "cctv"), ("no", "photos")])
     chat.say("", attachments=(Attachment(kind="photo", file_id="AgAD-1", content_type="image/jpeg"),))
     assert "1 photo so far" in chat.text
     chat.say("", attachments=(Attachment(kind="photo", file_id="AgAD-2", content_type="image/jpeg"),))
@@ -190,9 +193,9 @@ def test_oversized_odd_and_hostile_text_is_kept_safely(chat, sessions):
 
 
 def test_http_links_are_refused_kindly_and_https_kept_exactly(chat, sessions):
-    verify_dialog(chat, [("break in last night", "still there"), ("no", "name of the business"), *WHERE,
-                         ("door forced", "what was taken"), ("laptop £600", "describe"), ("skip", "vehicle"),
-                         ("no", "cctv"), ("yes", "face"), ("no", "clock"), ("don't know", "recorded over"), ("don't know", "link"),
+    verify_dialog(chat, [("break in last night", "still there"), ("no", "where did it happen"),
+                         (PLACE, "anything to add"), ("door forced", "what was taken"), ("laptop £600", "describe"),
+                         ("skip", "cctv"), ("yes", "tell me about the footage"), ("don't know", "link"),
                          ("http://example.com/video", "only take secure links"),
                          ("here: https://we.tl/t-AbC123xyz.", "link saved")])
     with sessions() as session:
@@ -242,8 +245,8 @@ def test_an_unsure_reading_asks_with_buttons_instead_of_guessing(chat):
 
 
 def test_on_a_button_channel_a_typed_number_is_a_number(chat, sessions):
-    verify_dialog(chat, [("fuel drive off today 10am", "still there"), ("no", "name of the business"),
-                         *WHERE, ("that's all", "which pump"), ("1", "litres")])
+    verify_dialog(chat, [("fuel drive off today 10am", "still there"), ("no", "where did it happen"),
+                         (PLACE, "anything to add"), ("that's all", "which pump"), ("1", "litres")])
     [draft] = drafts(sessions)
     assert draft.details["pump_number"] == 1
 

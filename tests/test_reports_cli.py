@@ -11,15 +11,14 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.config import get_settings
-from dialog import WHERE, YOU, verify_dialog
+from dialog import PLACE, verify_dialog, you
 
 
 @pytest.fixture
 def submitted_reference(chat) -> str:
-    verify_dialog(chat, [("someone stole 2 bottles of gin worth £50 this morning", "still there"),
-                         ("no", "name of the business"), *WHERE, ("that's all", "what was taken"),
-                         ("2 bottles of gin", "describe"), ("=HYPERLINK(\"x\") tall man", "vehicle"),
-                         ("no", "cctv"), ("no", "anyone else"), ("no", "your name"), *YOU])
+    verify_dialog(chat, [("someone stole 2 bottles of gin worth £50 yesterday at 9am", "still there"),
+                         ("no", "where did it happen"), (PLACE, "anything to add"), ("that's all", "describe"),
+                         ("=HYPERLINK(\"x\") tall man", "cctv"), ("no", "anyone else"), ("no", "your name"), *you()])
     reply = chat.say("submit")
     return reply.split("reference is ", 1)[1][:12]
 

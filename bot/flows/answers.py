@@ -13,8 +13,13 @@ NO = {"no", "n", "nope", "nah", "na", "not", "none", "never", "no thanks", "no t
 UNKNOWN = {"not sure", "unsure", "don't know", "dont know", "do not know", "dunno", "idk", "no idea",
            "not known", "unknown", "don't remember", "can't remember", "cant remember", "maybe", "possibly",
            "dont no", "dno", "?"}
-SKIP = {"skip", "pass", "next", "skip it", "skip this", "n/a", "na", "none", "nothing", "no"}
-LATER = {"later", "send later", "i'll send it later", "ill send it later", "not now", "another time"}
+# Words that mean "move on without answering" at any question. "no", "none" and "nothing" are
+# answers ("no witnesses", "nothing taken"), so each question reads those itself.
+SKIP = {"skip", "pass", "next", "skip it", "skip this", "skip that", "skp", "n/a", "pass on that", "next question"}
+DONE = {"done", "finished", "that's all", "thats all", "that is all", "that's it", "thats it", "nothing else",
+        "nothing more", "nothing to add", "no more", "all done", "no", "nope", "nah", "none", "next"}
+LATER = {"later", "send later", "i'll send it later", "ill send it later", "not now", "another time", "send it later",
+         "will send later", "i'll send later", "ill send later", "later on", "l8r", "tomorrow"}
 
 def normalise(text: str) -> str:
     """Lower case, curly quotes straightened, punctuation at the ends and extra spaces removed."""
@@ -41,6 +46,11 @@ def is_unknown(text: str) -> bool:
 
 def is_skip(text: str) -> bool:
     return normalise(text) in SKIP
+
+
+def is_done(text: str) -> bool:
+    """"that's all", "done", "nothing else": the end of a list or a long answer."""
+    return normalise(text) in DONE
 
 
 def is_later(text: str) -> bool:

@@ -34,6 +34,8 @@ class Turn:
     capabilities: ChannelCapabilities
     state: dict[str, Any]
     reply: Reply = field(default_factory=Reply)
+    # The message was longer than the limit and was cut: a flow may ask for the rest.
+    truncated: bool = False
 
     @property
     def tz(self) -> ZoneInfo:

@@ -3,6 +3,9 @@
 Because the next question is always derived from what is answered, "back" and "change the time"
 are the same operation (forget an answer, ask again) and answers given early (in the opening
 message) simply mark their questions answered. The report and the impact statement both use it.
+
+The flow's own working state lives in ``turn.state`` under the keys named in ``STATE_KEYS``; only
+this module reads or writes them (flows mark questions answered through ``mark_answered``).
 """
 
 from __future__ import annotations
@@ -10,15 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from bot.flows.answers import is_skip, is_unknown, normalise
+from bot.flows.answers import is_done, is_skip, is_unknown, normalise
 from bot.flows.base import Invalid, Turn
 from bot.flows.status import report_status
 from bot.messages import Button
 
 Subject = TypeVar("Subject")
 SWITCH_CONFIDENCE = 0.6
+# answered: question names answered (or skipped); history: the order they were answered in, for
+# "back"; extending: a question whose cut-off long answer may go on in the next message;
+# changing: the "which part would you like to change?" menu is showing.
+STATE_KEYS = ("answered", "history", "extending", "changing")
 
 
 @dataclass(frozen=True)
@@ -28,24 +35,64 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class Awaiting:
+    """An answer that was taken but leaves the question open for more (photos arrive one by one)."""
+
+    acknowledgement: str
+
+
+Answer = str | None | Awaiting
+
+
+@dataclass(frozen=True)
 class Question(Generic[Subject]):
     """One question: how to ask it, how to take an answer, and when it applies.
 
     ``answer`` stores what it understood on the subject and returns an acknowledgement to show
-    (or None); it raises ``Invalid`` with a kind explanation when it cannot use the answer.
-    ``labels`` are the words a user may use to change it ("change the time"). ``clear`` forgets
-    the stored answer when the question stops applying (the crime type changed, say).
+    (or None, or ``Awaiting``); it raises ``Invalid`` with a kind explanation when it cannot use
+    the answer. ``labels`` are the words a user may use to change it ("change the time"); the
+    first one names it on the "change something" menu. ``clear`` forgets the stored answer (when
+    the question is skipped, or stops applying because the crime type changed). ``optional``
+    questions can be skipped ("skip", "don't know"), acknowledged with ``skipped``; a required
+    one explains ``why`` it is needed instead. ``takes_skip``: the answer handler gives "skip" its
+    own meaning ("later" for a CCTV link). ``extend`` adds more words to a long free-text answer.
     """
 
     name: str
     ask: Callable[[Turn, Subject], Prompt]
-    answer: Callable[[Turn, Subject, str], str | None]
+    answer: Callable[[Turn, Subject, str], Answer]
     example: str
     applies: Callable[[Turn, Subject], bool] = lambda turn, subject: True
     labels: tuple[str, ...] = ()
     optional: bool = False
+    skipped: str = "OK, I'll leave that out."
+    why: str = "The police need this to deal with the report."
+    takes_skip: bool = False
     clear: Callable[[Subject], None] | None = None
+    extend: Callable[[Subject, str], None] | None = None
     follow_ups: tuple[str, ...] = field(default=())
+    in_menu: bool = True
+
+
+def answered(turn: Turn) -> list[str]:
+    return turn.state.setdefault("answered", [])
+
+
+def mark_answered(turn: Turn, *names: str) -> None:
+    """Mark questions answered: by their own answer, or because another answer covered them too."""
+    done = answered(turn)
+    for name in names:
+        if name not in done:
+            done.append(name)
+
+
+def is_answered(turn: Turn, name: str) -> bool:
+    return name in turn.state.get("answered", [])
+
+
+def was_asked(turn: Turn, name: str) -> bool:
+    """Answered by its own question, not just noted from something said elsewhere."""
+    return name in turn.state.get("history", [])
 
 
 class QuestionFlow(Generic[Subject]):
@@ -63,20 +110,22 @@ class QuestionFlow(Generic[Subject]):
         """Called when no question is left."""
         raise NotImplementedError
 
-    # --- state -------------------------------------------------------------------------
-    def answered(self, turn: Turn) -> list[str]:
-        return turn.state.setdefault("answered", [])
+    def volunteered(self, turn: Turn, subject: Subject) -> list[str]:
+        """Use what an answer says beyond the question asked; returns what was noted, to confirm."""
+        return []
 
-    def mark_answered(self, turn: Turn, name: str) -> None:
-        answered = self.answered(turn)
-        if name not in answered:
-            answered.append(name)
+    # --- state -------------------------------------------------------------------------
+    def reset(self, turn: Turn) -> None:
+        """Forget every answer and the way back (a fresh subject)."""
+        for key in STATE_KEYS:
+            turn.state.pop(key, None)
+        turn.state.update(answered=[], history=[])
 
     def forget(self, turn: Turn, name: str) -> None:
         question = self.by_name(name)
         for forgotten in (name, *question.follow_ups):
-            if forgotten in self.answered(turn):
-                self.answered(turn).remove(forgotten)
+            if forgotten in answered(turn):
+                answered(turn).remove(forgotten)
 
     def by_name(self, name: str) -> Question[Subject]:
         for question in self.questions:
@@ -85,11 +134,14 @@ class QuestionFlow(Generic[Subject]):
         raise KeyError(name)
 
     def current(self, turn: Turn, subject: Subject) -> Question[Subject] | None:
-        answered = set(self.answered(turn))
+        done = set(answered(turn))
         for question in self.questions:
-            if question.name not in answered and question.applies(turn, subject):
+            if question.name not in done and question.applies(turn, subject):
                 return question
         return None
+
+    def history(self, turn: Turn) -> list[str]:
+        return turn.state.setdefault("history", [])
 
     # --- the Flow interface ------------------------------------------------------------
     def ask_next(self, turn: Turn, subject: Subject, prefix: str | None = None) -> None:
@@ -107,7 +159,12 @@ class QuestionFlow(Generic[Subject]):
 
     def handle(self, turn: Turn) -> None:
         subject = self.load(turn)
+        turn.state.pop("changing", None)
+        extending = turn.state.pop("extending", None)
         question = self.current(turn, subject)
+        if extending is not None:
+            self._extend(turn, subject, self.by_name(extending))
+            return
         if question is None:
             self.finished(turn, subject)
             return
@@ -115,22 +172,28 @@ class QuestionFlow(Generic[Subject]):
         if not text and not turn.inbound.attachments:
             self.reprompt(turn, subject, question, "I didn't get any words there.")
             return
-        if question.optional and (is_skip(text) or is_unknown(text)) and not self._answer_takes(question):
-            self.mark_answered(turn, question.name)
-            self.ask_next(turn, subject, "OK, skipped.")
+        if (is_skip(text) or is_unknown(text)) and not question.takes_skip:
+            self._skip(turn, subject, question)
             return
         try:
             acknowledgement = question.answer(turn, subject, text)
         except Invalid as problem:
             self.reprompt(turn, subject, question, str(problem))
             return
-        if turn.state.pop("stay", False):
-            # The question takes several messages (photos): acknowledge and wait for more.
-            if acknowledgement:
-                turn.say(acknowledgement)
+        if isinstance(acknowledgement, Awaiting):
+            if acknowledgement.acknowledgement:
+                turn.say(acknowledgement.acknowledgement)
             return
-        self.mark_answered(turn, question.name)
+        self._answered(turn, subject, question, acknowledgement)
+
+    def _answered(self, turn: Turn, subject: Subject, question: Question[Subject], acknowledgement: str | None) -> None:
+        mark_answered(turn, question.name)
         self.history(turn).append(question.name)
+        if turn.truncated and question.extend is not None:
+            # A long paste was cut at the message limit: let the rest follow instead of moving on.
+            turn.state["extending"] = question.name
+            turn.say("Send the rest in your next message, or say 'that's all'.", (Button("That's all", "that's all"),))
+            return
         noted = self.volunteered(turn, subject)
         if noted:
             also = f"I've also noted: {'; '.join(noted)}."
@@ -138,13 +201,31 @@ class QuestionFlow(Generic[Subject]):
         self._clear_inapplicable(turn, subject)
         self.ask_next(turn, subject, acknowledgement)
 
-    def volunteered(self, turn: Turn, subject: Subject) -> list[str]:
-        """Use what an answer says beyond the question asked; returns what was noted, to confirm."""
-        return []
+    def _extend(self, turn: Turn, subject: Subject, question: Question[Subject]) -> None:
+        """The next part of a long answer, or "that's all"."""
+        if not is_done(turn.text) and question.extend is not None and turn.text.strip():
+            question.extend(subject, turn.text.strip())
+            if turn.truncated:
+                turn.state["extending"] = question.name
+                turn.say("Got that part. Send the rest, or say 'that's all'.", (Button("That's all", "that's all"),))
+                return
+            self._clear_inapplicable(turn, subject)
+            self.ask_next(turn, subject, "Thanks, I've added that.")
+            return
+        self._clear_inapplicable(turn, subject)
+        self.ask_next(turn, subject)
 
-    def _answer_takes(self, question: Question[Subject]) -> bool:
-        """Optional questions whose own answer handler understands skip/don't know."""
-        return getattr(question.answer, "handles_skip", False)
+    def _skip(self, turn: Turn, subject: Subject, question: Question[Subject]) -> None:
+        """"skip" or "don't know": never stored as the answer."""
+        if not question.optional:
+            self.reprompt(turn, subject, question, f"I need this one to send the report. {question.why}")
+            return
+        if question.clear is not None:
+            question.clear(subject)
+        mark_answered(turn, question.name)
+        self.history(turn).append(question.name)
+        self._clear_inapplicable(turn, subject)
+        self.ask_next(turn, subject, question.skipped)
 
     def reprompt(self, turn: Turn, subject: Subject, question: Question[Subject], problem: str) -> None:
         if self.offer_switch(turn, question):
@@ -188,11 +269,11 @@ class QuestionFlow(Generic[Subject]):
         turn.say("\n".join(lines))
         self.ask_next(turn, subject)
 
-    def history(self, turn: Turn) -> list[str]:
-        return turn.state.setdefault("history", [])
-
     def back(self, turn: Turn) -> None:
         subject = self.load(turn)
+        if turn.state.pop("changing", None):
+            self.ask_next(turn, subject, "OK, nothing changed.")  # from the "which part?" menu: the summary
+            return
         history = self.history(turn)
         if not history:
             turn.say("We're at the first question, so there's nothing to go back to.")
@@ -207,7 +288,8 @@ class QuestionFlow(Generic[Subject]):
         if target is None or not target.applies(turn, subject):
             lead = "Which part would you like to change?" if target is None else \
                 "That isn't part of this report. Which part would you like to change?"
-            turn.say(lead, self.change_buttons(turn, subject))
+            turn.state["changing"] = True
+            turn.say(lead, (*self.change_buttons(turn, subject), Button("Nothing, go back", "back")))
             return
         self.forget(turn, target.name)
         self.ask_next(turn, subject, "Sure, let's change that.")
@@ -226,21 +308,17 @@ class QuestionFlow(Generic[Subject]):
         return None
 
     def change_buttons(self, turn: Turn, subject: Subject) -> list[Button]:
+        """One button per answered part, in the order they were asked."""
         buttons = []
         for question in self.questions:
-            if question.labels and question.name in self.answered(turn) and question.applies(turn, subject):
+            if question.in_menu and question.labels and question.name in answered(turn) \
+                    and question.applies(turn, subject):
                 buttons.append(Button(question.labels[0].capitalize(), f"change {question.labels[0]}"))
-        return buttons[:10]
+        return buttons
 
     def _clear_inapplicable(self, turn: Turn, subject: Subject) -> None:
         for question in self.questions:
             if question.clear is not None and not question.applies(turn, subject):
                 question.clear(subject)
-                if question.name in self.answered(turn):
-                    self.answered(turn).remove(question.name)
-
-
-def takes_skip(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """Marks an answer handler that understands "skip"/"don't know" itself."""
-    handler.handles_skip = True  # type: ignore[attr-defined]
-    return handler
+                if question.name in answered(turn):
+                    answered(turn).remove(question.name)

@@ -1,21 +1,28 @@
-""""What's happening with my report?": the state of this person's own submitted reports.
+""""What's happening with my report?" and "show my report": this person's own submitted reports.
 
 Only reports made from the same channel address are described, so a reference alone (which
-could be guessed or overheard) never reveals someone else's report.
+could be guessed or overheard) never reveals someone else's report. A reference with a wrong
+check character is said to be mistyped rather than "not found", so the user checks it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from bot.crime_types import label
+from bot.flows.answers import normalise
 from bot.flows.base import Turn
-from bot.reports.summary import when
+from bot.reports.summary import summary_text, when
 from bot.storage.models import Report
-from nlu.reference import normalise_reference
+from nlu.reference import mistyped_reference, normalise_reference
 
 STATUS_WORDS = {"submitted": "received by the business crime team"}
 LIMIT = 3
+SHOW = re.compile(r"^(?:please\s+)?(?:show|see|view|send|copy|give)\s+(?:me\s+)?(?:my|the|a)?\s*(?:report|summary|"
+                  r"details)\b|^(?:my\s+)?(?:report\s+)?summary$")
 
 
 def describe(report: Report, turn: Turn) -> str:
@@ -24,10 +31,31 @@ def describe(report: Report, turn: Turn) -> str:
             f"It has been {state}; they'll contact you if they need more.")
 
 
+def asks_to_see_report(text: str) -> bool:
+    return bool(SHOW.search(normalise(text)))
+
+
+def _own_reports(turn: Turn) -> Select[tuple[Report]]:
+    return select(Report).where(Report.contact_id == turn.contact.id, Report.status != "draft")
+
+
+def _mistyped(turn: Turn) -> bool:
+    """Say so when the message holds a reference whose check character does not match."""
+    typed = mistyped_reference(turn.text)
+    if typed is None:
+        return False
+    turn.say(f"{typed} doesn't look right: one of its characters may be mistyped. References look like "
+             "BW-7KQM-3XZ9 and never use 0, O, 1 or I. Please check it against the message you got when you "
+             "reported, or say 'my reports' to see them.")
+    return True
+
+
 def report_status(turn: Turn) -> None:
     """Say where this person's reports stand (one by reference, or the latest few)."""
-    query = select(Report).where(Report.contact_id == turn.contact.id, Report.status != "draft")
     reference = normalise_reference(turn.text)
+    if reference is None and _mistyped(turn):
+        return
+    query = _own_reports(turn)
     if reference:
         report = turn.session.scalars(query.where(Report.reference == reference)).one_or_none()
         if report is None:
@@ -42,3 +70,20 @@ def report_status(turn: Turn) -> None:
                  "quote your reference.")
         return
     turn.say("\n\n".join(describe(report, turn) for report in reports))
+
+
+def show_report(turn: Turn) -> None:
+    """The whole of one of this person's reports (by reference, or their latest), to copy elsewhere."""
+    reference = normalise_reference(turn.text)
+    if reference is None and _mistyped(turn):
+        return
+    query = _own_reports(turn).options(selectinload(Report.items), selectinload(Report.attachments))
+    query = query.where(Report.reference == reference) if reference else \
+        query.order_by(Report.submitted_at.desc()).limit(1)
+    report = turn.session.scalars(query).first()
+    if report is None:
+        turn.say("I can't find that report among the ones sent from this chat." if reference else
+                 "I can't find any reports sent from this chat yet.")
+        return
+    turn.say(f"Report {report.reference}, sent {when(report.submitted_at, turn.tz)}:\n\n"
+             f"{summary_text(report, turn.tz)}")

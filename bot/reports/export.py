@@ -31,6 +31,8 @@ def report_to_dict(report: Report, tz: ZoneInfo) -> dict[str, Any]:
         "crime_type": report.crime_type,
         "occurred_at": iso(report.occurred_at),
         "occurred_time_known": report.occurred_time_known,
+        # A vague time ("this morning") is the window occurred_at .. occurred_until; null when exact.
+        "occurred_until": iso(report.occurred_until),
         "created_at": iso(report.created_at),
         "submitted_at": iso(report.submitted_at),
         "channel": report.channel,

@@ -14,6 +14,7 @@ _TOTAL = re.compile(r"\b(?:total|in all|altogether|all together|overall|worth)\b
 _QUANTITY = re.compile(r"^(?:x\s*)?(\d{1,4})\s*(?:x\b)?\s*|^([a-z]+(?:[\s-][a-z]+)?)\s+(?=\S)", re.IGNORECASE)
 _FILLER = re.compile(r"^(?:they\s+took|took|stole|nicked|about|around|roughly|approx\.?|some|of|worth|at|for|-|–|:)\s+",
                      re.IGNORECASE)
+_TRAILING_FILLER = re.compile(r"\s+(?:worth|about|around|roughly|approx\.?|at|for|of|costing|valued\s+at)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def _clean(text: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = _FILLER.sub("", text.strip())
+        text = _TRAILING_FILLER.sub("", _FILLER.sub("", text.strip()))
     return re.sub(r"\s+", " ", text).strip(" .,-:")
 
 
@@ -80,3 +81,45 @@ def parse_items(text: str) -> Items:
         if values:
             total = sum(values, Decimal(0))
     return Items(items=items, total_gbp=total)
+
+
+# "took / nicked / walked out with <goods>", up to where the sentence moves on.
+_TAKING = re.compile(
+    r"\b(?:took|taken|take|stole|stolen|steal|stealing|nicked|nicking|nick|pinched|grabbed|swiped|lifted|nabbed"
+    r"|walked\s+out\s+with|ran\s+off\s+with|made\s+off\s+with|left\s+with|got\s+away\s+with|went\s+off\s+with"
+    r"|filled\s+(?:a|his|her|their|the)\s+(?:bag|basket|trolley|coat|rucksack|backpack|pockets?)\s+with"
+    r"|(?:put|stuffed|shoved|hid|concealed)\s+(?P<inside>.{1,80}?)\s+(?:in|into|under|down|up)\s+(?:his|her|their|a|the))\b"
+    r"\s*(?P<goods>[^.!?\n]{0,160})", re.IGNORECASE)
+_GOODS_END = re.compile(
+    r"\s+(?:from|off|out\s+of|and\s+(?:then\s+)?(?:ran|left|walked|went|legged|drove|got|did|was|were|he|she|they)"
+    r"|then|before|without|when|while|after|in\s+(?:his|her|their|a)\b|into|under|past|through|but|so|because|at\s+about"
+    r"|at\s+around|at\s+\d|this|last|yesterday|today|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b.*$",
+    re.IGNORECASE)
+# Words that name no goods ("he took it", "stole stuff"): an investigator still needs to be asked.
+_VAGUE = re.compile(r"^(?:it|them|that|this|those|these|stuff|things|something|some\s+stuff|everything|loads"
+                    r"|a\s+lot|lots|goods|items|stock|off|from\s+us|from\s+the\s+shop)$", re.IGNORECASE)
+
+
+def items_in_story(text: str) -> Items | None:
+    """The goods a narrative names ("some lad nicked £80 of meat", "filled a bag with vodka").
+
+    Only what follows a verb of taking counts, so a story's other nouns (the till, his hoodie)
+    are never mistaken for what was stolen. None when nothing specific is named.
+    """
+    found: list[Item] = []
+    total: Decimal | None = None
+    for match in _TAKING.finditer(text):
+        goods = match.group("inside") or match.group("goods") or ""
+        goods = _GOODS_END.sub("", goods).strip(" ,.;:-")
+        if not goods or _VAGUE.match(goods):
+            continue
+        parsed = parse_items(goods)
+        items = [i for i in parsed.items if not _VAGUE.match(i.description)]
+        if not items and parsed.total_gbp is not None:
+            items = [Item(description="cash", quantity=None, value_gbp=parsed.total_gbp)]  # "took £200 from the till"
+        if items:
+            found.extend(items)
+            total = parsed.total_gbp if total is None else total
+    if not found:
+        return None
+    return Items(items=found[:50], total_gbp=total)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.crime_types import label
+from bot.crime_types import Cctv, crime_type, label
 from bot.storage.models import Report
 
 CONTACT_WORDS = {"call": "a phone call", "text": "a text message", "email": "email"}
@@ -19,16 +19,27 @@ def money(value: Decimal | float | None) -> str:
     return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
 
 
-def when(value: datetime | None, tz: ZoneInfo, time_known: bool | None = True) -> str:
-    """"Saturday 21 November 2026, 3:00pm" in local time (no time when only the day is known)."""
+def _clock(local: datetime) -> str:
+    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _day(local: datetime) -> str:
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def when(value: datetime | None, tz: ZoneInfo, time_known: bool | None = True, until: datetime | None = None) -> str:
+    """"Saturday 21 November 2026, 3:00pm" in local time; a day alone, or a window ("between ...")."""
     if value is None:
         return "not given"
     local = value.astimezone(tz)
-    day = f"{local:%A} {local.day} {local:%B %Y}"
+    if until is not None:
+        end = until.astimezone(tz)
+        if end.date() == local.date():
+            return f"{_day(local)}, between {_clock(local)} and {_clock(end)}"
+        return f"between {_day(local)}, {_clock(local)} and {_day(end)}, {_clock(end)}"
     if time_known is False:
-        return f"{day}, time not known"
-    hour = local.hour % 12 or 12
-    return f"{day}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+        return f"{_day(local)}, time not known"
+    return f"{_day(local)}, {_clock(local)}"
 
 
 def yes_no_unknown(value: bool | None) -> str:
@@ -75,7 +86,7 @@ def summary_lines(report: Report, tz: ZoneInfo) -> list[tuple[str, str]]:
     """(label, text) pairs for every part of the report that has an answer."""
     details = report.details or {}
     lines: list[tuple[str, str]] = [("Type", label(report.crime_type).capitalize())]
-    lines.append(("When", when(report.occurred_at, tz, report.occurred_time_known)))
+    lines.append(("When", when(report.occurred_at, tz, report.occurred_time_known, report.occurred_until)))
     place = ", ".join(p for p in (report.business_name, report.business_address, report.business_postcode) if p)
     lines.append(("Where", place or "not given"))
     if report.description:
@@ -91,10 +102,10 @@ def summary_lines(report: Report, tz: ZoneInfo) -> list[tuple[str, str]]:
         lines.append(("Taken", items))
     if details.get("damage"):
         lines.append(("Damaged", details["damage"]))
-    if report.value_gbp is not None or report.crime_type in ("shop_theft", "burglary", "robbery"):
-        name = {"criminal_damage": "Repair estimate", "fraud": "Amount lost", "cyber_crime": "Amount lost"}.get(
-            report.crime_type or "", "Total value")
-        lines.append((name, money(report.value_gbp)))
+    crime = crime_type(report.crime_type)
+    value_label = crime.value_label if crime is not None else "Total value"
+    if value_label and (report.value_gbp is not None or (crime is not None and crime.goods_taken)):
+        lines.append((value_label, money(report.value_gbp)))
     if details.get("how_it_happened"):
         lines.append(("How it happened", details["how_it_happened"]))
     if report.injuries:
@@ -105,7 +116,7 @@ def summary_lines(report: Report, tz: ZoneInfo) -> list[tuple[str, str]]:
         lines.append(("Offenders" if number == 1 else "", offender.get("description", "")))
     if report.vehicle_registrations:
         lines.append(("Vehicle", ", ".join(report.vehicle_registrations)))
-    if report.crime_type != "cyber_crime":
+    if report.cctv_available is not None or crime is None or crime.cctv is Cctv.RELEVANT:
         lines.append(("CCTV", cctv_line(report)))
     photos = [a for a in report.attachments if a.kind == "photo"]
     if photos:

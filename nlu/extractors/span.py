@@ -48,3 +48,4 @@ class When:
     has_time: bool
     start: int
     end: int
+    until: datetime | None = None  # the end of a window ("this morning"); ``value`` is its start

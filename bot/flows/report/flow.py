@@ -7,10 +7,12 @@ can go back, change any answer, skip what is optional, or leave and carry on lat
 
 from __future__ import annotations
 
-from bot.crime_types import ACTION_FRAUD, FRAUD_TYPES, label
+from bot.crime_types import ACTION_FRAUD, ACTION_FRAUD_NAME, crime_type, label
 from bot.flows.base import Turn
 from bot.flows.questions import QuestionFlow
-from bot.flows.report_questions import QUESTIONS, note_entities
+from bot.flows.report.goods import note_goods
+from bot.flows.report.sequence import QUESTIONS
+from bot.flows.report.volunteered import note_entities
 from bot.messages import Button
 from bot.reports.service import submit
 from bot.reports.summary import when
@@ -45,7 +47,8 @@ class ReportFlow(QuestionFlow[Report]):
         turn.session.add(report)
         turn.session.flush()
         turn.state.pop("opening", None)
-        turn.state.update({"report_id": report.id, "answered": [], "history": []})
+        self.reset(turn)
+        turn.state["report_id"] = report.id
         return report
 
     def start(self, turn: Turn) -> None:
@@ -57,16 +60,24 @@ class ReportFlow(QuestionFlow[Report]):
         if noted:
             opening += f"\n\nFrom what you said, I've noted: {'; '.join(noted)}. Say 'change' and the part if " \
                        "anything is wrong."
+        if self._action_fraud(report):
+            opening += f"\n\n{ACTION_FRAUD}"
         self.ask_next(turn, report, opening)
 
     def prefill(self, turn: Turn, report: Report) -> list[str]:
         """Use what the opening message already says; returns what was noted, to confirm back."""
         noted = note_entities(turn, report)
-        if report.crime_type in FRAUD_TYPES:
-            noted.append(ACTION_FRAUD)
         if report.crime_type and len(turn.text.split()) >= OPENING_MIN_WORDS:
             turn.state["opening"] = turn.text[:4000]
+            taken = note_goods(turn, report, turn.text)
+            if taken:
+                noted.append(f"taken: {taken}")
         return noted
+
+    @staticmethod
+    def _action_fraud(report: Report) -> bool:
+        found = crime_type(report.crime_type)
+        return found is not None and found.action_fraud
 
     def volunteered(self, turn: Turn, report: Report) -> list[str]:
         return note_entities(turn, report)
@@ -89,8 +100,9 @@ class ReportFlow(QuestionFlow[Report]):
                  "Please keep it: quote it whenever you contact the police about this."]
         lines.append("What happens next: the business crime team reviews every report and will contact you if "
                      "they need more.")
-        if report.crime_type in FRAUD_TYPES:
-            lines.append(ACTION_FRAUD)
+        if self._action_fraud(report):
+            lines.append(f"Please also report it to {ACTION_FRAUD_NAME}. To copy the details, say 'show my "
+                         "report'.")
         if report.cctv_status == "pending":
             days = f" within {report.cctv_overwrite_days} days" if report.cctv_overwrite_days else ""
             lines.append(f"Please keep a copy of the CCTV{days} so it isn't recorded over; send the link when "
@@ -100,7 +112,8 @@ class ReportFlow(QuestionFlow[Report]):
         turn.say("\n\n".join(lines), tuple(self.offers_for(report)))
         turn.conversation.flow = None
         turn.conversation.step = None
-        for key in ("report_id", "answered", "history", "opening"):
+        self.reset(turn)
+        for key in ("report_id", "opening", "answered", "history"):
             turn.state.pop(key, None)
         turn.state["last_report"] = {"reference": reference, "crime_type": report.crime_type}
 

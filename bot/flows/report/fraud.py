@@ -1,0 +1,53 @@
+"""Fraud and cyber crime: the loss, how it happened, and whether it happened face to face.
+
+A scam phone call or a fake invoice leaves nothing on the shop's cameras and no one to describe,
+so CCTV and offender questions are asked about fraud only when it happened in person (a fake note
+at the till, a card fraud at the counter), or when the story does not say.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.crime_types import Cctv, crime_type
+from bot.flows.base import Turn
+from bot.storage.models import Report
+
+REMOTE = re.compile(
+    r"\b(phon(?:e|ed)|call(?:ed|s)?|rang|ring|email(?:ed|s)?|e-mail|text(?:ed|s)?|sms|online|website|web site|"
+    r"internet|invoice|bank details|whatsapp|facebook|instagram|social media|hack(?:ed|er)?|link|app|"
+    r"impersonat\w*|pretending|pretended)\b", re.IGNORECASE)
+IN_PERSON = re.compile(
+    r"\b(till|counter|in (?:the )?(?:shop|store|person)|came in|walked in|customer|notes?|tenner|twenty|fiver|"
+    r"fifty|cash|card machine|chip and pin|contactless|face to face|at the door|on the forecourt)\b", re.IGNORECASE)
+
+
+def in_person(report: Report) -> bool | None:
+    """True for a fraud done face to face, False for one by phone, email or online, None if unsaid."""
+    told = " ".join(t for t in (report.description, (report.details or {}).get("how_it_happened")) if t)
+    if IN_PERSON.search(told):
+        return True
+    if REMOTE.search(told):
+        return False
+    return None
+
+
+def cctv_relevant(turn: Turn, report: Report) -> bool:
+    found = crime_type(report.crime_type)
+    if found is None or found.cctv is Cctv.RELEVANT:
+        return True
+    if found.cctv is Cctv.IF_IN_PERSON:
+        return in_person(report) is not False
+    return False
+
+
+def offenders_seen(turn: Turn, report: Report) -> bool:
+    found = crime_type(report.crime_type)
+    if found is None or found.offenders_seen:
+        return True
+    return found.cctv is Cctv.IF_IN_PERSON and in_person(report) is True
+
+
+def scene_witnessed(turn: Turn, report: Report) -> bool:
+    """Could anyone else have seen it? Not a scam by phone or email, nor a hacked computer."""
+    return offenders_seen(turn, report) or cctv_relevant(turn, report) and in_person(report) is not False

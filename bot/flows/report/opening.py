@@ -1,0 +1,62 @@
+"""The first questions: is anyone in danger now, and what kind of crime was it."""
+
+from __future__ import annotations
+
+import re
+
+from bot.crime_types import ACTION_FRAUD, BY_CODE, CRIME_TYPES, crime_type, label
+from bot.emergency import emergency_reply
+from bot.flows.answers import normalise, yes_no
+from bot.flows.base import Invalid, Turn
+from bot.flows.questions import Answer, Awaiting, Prompt
+from bot.messages import Button
+from bot.storage.models import Report
+from nlu.extractors import find_crime_types
+
+OVER = re.compile(r"\b(over|gone|left|safe|fine|ok|okay|ran off|went|long gone|they've gone|no one hurt)\b")
+
+
+def ask_danger(turn: Turn, report: Report) -> Prompt:
+    return Prompt("First: is the person still there, or is anyone hurt or in danger right now?",
+                  (Button("No, it's over", "no, it's over"), Button("Yes, danger now", "yes, danger now")))
+
+
+def answer_danger(turn: Turn, report: Report, text: str) -> Answer:
+    answer = yes_no(text)
+    if answer is True:
+        text, buttons = emergency_reply(report_under_way=True)
+        turn.say(text, buttons)
+        return Awaiting("")
+    if answer is False or OVER.search(normalise(text)):
+        return "Thank you. Say 'skip' for anything you can't answer."
+    raise Invalid("Please answer yes or no.")
+
+
+def ask_crime_type(turn: Turn, report: Report) -> Prompt:
+    return Prompt("What happened? Pick one, or tell me in a few words.",
+                  tuple(Button(c.button, c.code) for c in CRIME_TYPES))
+
+
+def read_crime_type(text: str) -> str | None:
+    """A crime type code from a button, its label, or words ("someone smashed the window")."""
+    words = normalise(text)
+    code = words.replace(" ", "_")
+    if code in BY_CODE:
+        return code
+    for crime in CRIME_TYPES:
+        if words in (crime.label, normalise(crime.button)):
+            return crime.code
+    found = find_crime_types(text)
+    return found[0].value if found else None
+
+
+def answer_crime_type(turn: Turn, report: Report, text: str) -> Answer:
+    code = read_crime_type(text)
+    if code is None:
+        raise Invalid("Sorry, I couldn't tell which kind of crime that was. Please pick one of these.")
+    report.crime_type = code
+    acknowledgement = f"Noted: {label(code)}."
+    found = crime_type(code)
+    if found is not None and found.action_fraud:
+        acknowledgement += "\n\n" + ACTION_FRAUD
+    return acknowledgement

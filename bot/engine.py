@@ -335,12 +335,13 @@ class Engine:
             return
         confirmed = answer is True or words in ("yes cancel it", "yes, cancel it", "yes start again", "cancel it")
         declined = answer is False or name == "resume"
-        if not confirmed and not declined:
-            turn.say("Please say yes or no.", self._confirm_buttons(pending))
-            return
         turn.state.pop("pending")
         if declined:
             flow.reask(turn)
+        elif not confirmed:
+            # Not an answer to "are you sure?": nothing is cancelled, and the message is taken as it is.
+            turn.say("I haven't cancelled anything." if pending == "confirm_cancel" else "I haven't started again.")
+            self._continue(turn, flow)
         elif pending == "confirm_cancel":
             self._cancel(turn, flow)
         else:
@@ -354,13 +355,9 @@ class Engine:
         if command.name == "help":
             flow.help(turn)
         elif command.name == "cancel":
-            turn.state["pending"] = "confirm_cancel"
-            turn.say("Cancel this report? Your answers so far will be deleted and nothing will be sent.",
-                     self._confirm_buttons("confirm_cancel"))
+            self._confirm(turn, flow, "confirm_cancel", flow.wording.cancel_question, self._cancel)
         elif command.name == "restart":
-            turn.state["pending"] = "confirm_restart"
-            turn.say("Start again from the beginning? Your answers so far will be deleted.",
-                     self._confirm_buttons("confirm_restart"))
+            self._confirm(turn, flow, "confirm_restart", flow.wording.restart_question, self._restart)
         elif command.name == "back":
             flow.back(turn)
         elif command.name == "change":
@@ -382,11 +379,19 @@ class Engine:
             ProcessedMessage.channel == turn.inbound.channel, ProcessedMessage.address == turn.inbound.address,
         ).values(reply=[]))
 
+    def _confirm(self, turn: Turn, flow: Flow, pending: str, question: str | None,
+                 act: Callable[[Turn, Flow], None]) -> None:
+        """Ask the flow's "are you sure?" first, or act at once when there is nothing to lose."""
+        if question is None:
+            act(turn, flow)
+            return
+        turn.state["pending"] = pending
+        turn.say(question, self._confirm_buttons(pending))
+
     def _cancel(self, turn: Turn, flow: Flow) -> None:
         self._discard(turn, flow)
         self._end_flow(turn)
-        turn.say("Cancelled. Nothing has been sent to the police. If you need anything else, just say.",
-                 self.menu_buttons())
+        turn.say(flow.wording.cancelled, self.menu_buttons())
 
     def _restart(self, turn: Turn, flow: Flow) -> None:
         self._discard(turn, flow)
@@ -418,13 +423,13 @@ class Engine:
         # the intent is unsure; a crime named alone ("erm shoplifters") may be a question: ask.
         tells_incident = bool(turn.entities("crime_type")) and intent != "get_advice" and (
             turn.intent == "report_crime" or bool(turn.entities("datetime")))
-        if command is not None and command.name == "restart" or words in ("report", "report a crime") \
+        if asks_to_see_report(turn.text):
+            show_report(turn)
+        elif command is not None and command.name == "restart" or words in ("report", "report a crime") \
                 or intent == "report_crime" or tells_incident:
             self._start(turn, "report")
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
             self._start(turn, "advice")
-        elif asks_to_see_report(turn.text):
-            show_report(turn)
         elif intent == "report_status" or words in ("report status", "check my report", "my reports") \
                 or normalise_reference(turn.text) or mistyped_reference(turn.text):
             report_status(turn)

@@ -83,7 +83,7 @@ def test_cancel_asks_first_then_deletes_the_draft(chat, sessions):
 
 def test_start_again_begins_a_fresh_report(chat, sessions):
     verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
-                         ("start again", "start again from the beginning?"), ("yes", "still there")])
+                         ("start again", "start this report again from the beginning?"), ("yes", "still there")])
     [draft] = drafts(sessions)
     assert draft.crime_type is None
 

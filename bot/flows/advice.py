@@ -13,7 +13,7 @@ import re
 from bot.advice import Article, AdviceLibrary, default_library
 from bot.advice.vocabulary import TOPICS
 from bot.flows.answers import normalise
-from bot.flows.base import Turn
+from bot.flows.base import Turn, Wording
 from bot.messages import Button
 
 SECTOR_WORDS: tuple[tuple[str, str], ...] = (
@@ -53,6 +53,8 @@ class AdviceFlow:
 
     name = "advice"
     casual = True
+    wording = Wording(cancel_question=None, cancelled="OK, I've closed the advice. If you need anything else, just say.",
+                      restart_question=None)
 
     def __init__(self, library: AdviceLibrary | None = None) -> None:
         self.library = library or default_library()

@@ -61,6 +61,18 @@ class Turn:
         self.reply.add(text, buttons)
 
 
+@dataclass(frozen=True)
+class Wording:
+    """What the engine says about a flow when it is cancelled or restarted, in the flow's own words.
+
+    A ``None`` question means there is nothing to lose, so the engine acts at once without asking.
+    """
+
+    cancel_question: str | None
+    cancelled: str
+    restart_question: str | None
+
+
 class Flow(Protocol):
     """A conversation the engine can start, continue, rewind and abandon."""
 
@@ -68,6 +80,7 @@ class Flow(Protocol):
     # A casual flow (browsing advice) gives way at once to a new request such as "report a crime";
     # a task flow (a report) keeps its answers and is only left by cancel or by putting it aside.
     casual: bool
+    wording: Wording
 
     def start(self, turn: Turn) -> None:
         """Begin, using anything useful in the opening message, and ask the first question."""

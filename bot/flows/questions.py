@@ -284,7 +284,9 @@ class QuestionFlow(Generic[Subject]):
 
     def change(self, turn: Turn, words: str) -> None:
         subject = self.load(turn)
-        target = self.match_label(words)
+        # A part this report has wins over one it has not ("your details" when none were remembered).
+        target = self.match_label(words, [q for q in self.questions if q.applies(turn, subject)]) \
+            or self.match_label(words, self.questions)
         if target is None or not target.applies(turn, subject):
             lead = "Which part would you like to change?" if target is None else \
                 "That isn't part of this report. Which part would you like to change?"
@@ -294,15 +296,17 @@ class QuestionFlow(Generic[Subject]):
         self.forget(turn, target.name)
         self.ask_next(turn, subject, "Sure, let's change that.")
 
-    def match_label(self, words: str) -> Question[Subject] | None:
+    @staticmethod
+    def match_label(words: str, questions: Sequence[Question[Subject]]) -> Question[Subject] | None:
+        """The question ``words`` name: a whole label first, then a label inside the words."""
         words = normalise(words)
         words = re.sub(r"^(the|my|our|a)\s+", "", words)
         if not words:
             return None
-        for question in self.questions:
+        for question in questions:
             if words == question.name.replace("_", " ") or any(words == label for label in question.labels):
                 return question
-        for question in self.questions:
+        for question in questions:
             if any(re.search(rf"\b{re.escape(label)}\b", words) for label in question.labels):
                 return question
         return None

@@ -14,6 +14,8 @@ from bot.reports.summary import money
 from bot.storage.models import Report
 
 FIELD_LIMIT = 4000
+# The story may come in several long messages (each cut at the message limit): keep all of them.
+STORY_LIMIT = 20_000
 YES_NO = (Button("Yes", "yes"), Button("No", "no"))
 YES_NO_UNSURE = (*YES_NO, Button("Not sure", "not sure"))
 # Losses above this are almost always a slip of the keyboard: asked about rather than stored
@@ -42,13 +44,13 @@ def text_answer(text: str, minimum: int = 2, problem: str = "Could you tell me a
     return truncate(text, FIELD_LIMIT)
 
 
-def joined(first: str | None, more: str) -> str:
+def joined(first: str | None, more: str, limit: int = STORY_LIMIT) -> str:
     """A free-text answer with more added (a long paste in parts, or more detail on a second go)."""
     if not first:
-        return truncate(more, FIELD_LIMIT)
+        return truncate(more, limit)
     if more in first:
         return first
-    return truncate(f"{first}\n{more}", FIELD_LIMIT)
+    return truncate(f"{first}\n{more}", limit)
 
 
 def sane_amount(value: Decimal) -> Decimal:

@@ -8,7 +8,7 @@ can go back, change any answer, skip what is optional, or leave and carry on lat
 from __future__ import annotations
 
 from bot.crime_types import ACTION_FRAUD, ACTION_FRAUD_NAME, crime_type, label
-from bot.flows.base import Turn
+from bot.flows.base import Turn, Wording
 from bot.flows.questions import QuestionFlow
 from bot.flows.report.goods import note_goods
 from bot.flows.report.sequence import QUESTIONS
@@ -24,6 +24,11 @@ OPENING_MIN_WORDS = 4
 class ReportFlow(QuestionFlow[Report]):
     name = "report"
     questions = QUESTIONS
+    wording = Wording(
+        cancel_question="Cancel this report? Your answers so far will be deleted and nothing will be sent.",
+        cancelled="Cancelled. Nothing has been sent to the police. If you need anything else, just say.",
+        restart_question="Start this report again from the beginning? Your answers so far will be deleted.",
+    )
 
     def __init__(self, offers: list[Button] | None = None) -> None:
         # Offers made after submitting (advice, alerts, impact statement), set by whoever wires the flows.

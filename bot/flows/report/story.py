@@ -6,7 +6,7 @@ from bot.crime_types import crime_type
 from bot.flows.answers import is_done, truncate
 from bot.flows.base import Turn
 from bot.flows.questions import Answer, Prompt
-from bot.flows.report.common import FIELD_LIMIT, joined, opening, text_answer
+from bot.flows.report.common import STORY_LIMIT, joined, opening, text_answer
 from bot.flows.report.goods import note_goods
 from bot.messages import Button
 from bot.storage.models import Report
@@ -31,7 +31,7 @@ def ask_description(turn: Turn, report: Report) -> Prompt:
 def answer_description(turn: Turn, report: Report, text: str) -> Answer:
     told = report.description or opening(turn)
     if told and is_done(text):
-        report.description = truncate(told, FIELD_LIMIT)
+        report.description = truncate(told, STORY_LIMIT)
         return None
     report.description = joined(told, text_answer(text))
     taken = note_goods(turn, report, text)

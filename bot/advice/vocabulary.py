@@ -11,30 +11,16 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping
 
-#: The eight business crime types (DOMAIN.md), in the order they are usually offered.
-CRIME_TYPES: tuple[str, ...] = (
-    "shop_theft",
-    "making_off_without_payment",
-    "criminal_damage",
-    "burglary",
-    "robbery",
-    "violence_against_staff",
-    "fraud",
-    "cyber_crime",
-)
+from bot import crime_types
+
+#: The eight business crime types, in the registry's order (bot.crime_types is their one source).
+CRIME_TYPES: tuple[str, ...] = crime_types.CODES
 
 #: Every topic code with the short label a person sees (buttons, lists).
 TOPICS: Mapping[str, str] = MappingProxyType(
     {
         # crime types
-        "shop_theft": "Shop theft",
-        "making_off_without_payment": "Drive-offs and walk-outs",
-        "criminal_damage": "Vandalism and damage",
-        "burglary": "Break-ins",
-        "robbery": "Robbery",
-        "violence_against_staff": "Violence and abuse to staff",
-        "fraud": "Fraud and scams",
-        "cyber_crime": "Cyber crime",
+        **{crime.code: crime.advice_label for crime in crime_types.CRIME_TYPES},
         # prevention themes
         "design_out_crime": "Designing out crime",
         "target_hardening": "Locks, shutters and alarms",

@@ -215,7 +215,33 @@ class Engine:
             log.exception("interpreter failed; continuing without intent or entities")
         return empty_parse(text)
 
+    def greet(self, channel: str, address: str) -> list[Outbound]:
+        """What someone opening a chat sees first: the menu, or the offer to carry on where they left off.
+
+        They have said nothing yet, so nothing is recorded as handled; the options offered are kept
+        so that a typed number picks one.
+        """
+        inbound = Inbound(channel=channel, address=address, message_id="", text="", received_at=self.clock())
+        try:
+            with self.session_factory.begin() as session:
+                turn = self._begin_turn(session, inbound)
+                flow = self.flows.get(turn.conversation.flow or "")
+                if flow is not None:
+                    self._offer_resume(turn, flow)
+                else:
+                    self._menu(turn, "Hello.")
+                self._save_state(session, turn)
+                return turn.reply.messages
+        except (OperationalError, PoolTimeout) as error:
+            raise DatabaseUnavailable(type(error).__name__) from error
+
     def _finish_turn(self, session: Session, turn: Turn) -> None:
+        self._save_state(session, turn)
+        session.execute(RECORD_PROCESSED, {"channel": turn.inbound.channel, "address": turn.inbound.address,
+                                           "message_id": turn.inbound.message_id,
+                                           "reply": serialise(turn.reply.messages), "created_at": turn.now})
+
+    def _save_state(self, session: Session, turn: Turn) -> None:
         last_buttons = next((m.buttons for m in reversed(turn.reply.messages) if m.buttons), ())
         turn.state["buttons"] = [b.payload for b in last_buttons]
         conversation = turn.conversation
@@ -230,9 +256,6 @@ class Engine:
             conversation.data = turn.state
             conversation.last_active_at = turn.now
         session.flush()
-        session.execute(RECORD_PROCESSED, {"channel": turn.inbound.channel, "address": turn.inbound.address,
-                                           "message_id": turn.inbound.message_id,
-                                           "reply": serialise(turn.reply.messages), "created_at": turn.now})
 
     # --- routing ----------------------------------------------------------------------------
     def _dispatch(self, turn: Turn) -> None:
@@ -256,9 +279,7 @@ class Engine:
     def _continue(self, turn: Turn, flow: Flow) -> None:
         pending = turn.state.get("pending")
         if pending is None and self._expired(turn):
-            turn.state["pending"] = "resume"
-            turn.say(f"Welcome back. You were part-way through {flow.progress(turn)}. Carry on where you left off?",
-                     RESUME_OPTIONS)
+            self._offer_resume(turn, flow)
             return
         if pending is not None:
             self._pending(turn, flow, pending)
@@ -268,6 +289,12 @@ class Engine:
             self._command(turn, flow, command)
             return
         flow.handle(turn)
+
+    @staticmethod
+    def _offer_resume(turn: Turn, flow: Flow) -> None:
+        turn.state["pending"] = "resume"
+        turn.say(f"Welcome back. You were part-way through {flow.progress(turn)}. Carry on where you left off?",
+                 RESUME_OPTIONS)
 
     def _new_request(self, turn: Turn) -> bool:
         """In a casual flow (advice), a request for something else takes over."""
@@ -443,11 +470,13 @@ class Engine:
         elif intent is None and self._clarify(turn):
             return
         else:
-            greeting = "Hello." if intent == "greet" or not words or command is not None else \
-                "Sorry, I'm not sure what you need."
-            turn.say(f"{greeting} I'm bizwatch. I can help you report a crime against your business or get "
-                     "prevention advice. If anyone is in danger now, call 999.\n\nWhat would you like to do?",
-                     self.menu_buttons())
+            self._menu(turn, "Hello." if intent == "greet" or not words or command is not None else
+                       "Sorry, I'm not sure what you need.")
+
+    def _menu(self, turn: Turn, greeting: str) -> None:
+        turn.say(f"{greeting} I'm bizwatch. I can help you report a crime against your business or get "
+                 "prevention advice. If anyone is in danger now, call 999.\n\nWhat would you like to do?",
+                 self.menu_buttons())
 
     def _clarify(self, turn: Turn) -> bool:
         """Not confident: offer the likeliest things the person may want, as buttons, rather than guess."""

@@ -33,10 +33,27 @@ def cli(settings, sessions, monkeypatch):
 
 def test_list_and_show(cli, submitted_reference):
     listing = cli.invoke(app, ["reports", "list"])
-    assert listing.exit_code == 0 and submitted_reference in listing.output and "shop_theft" in listing.output
+    assert listing.exit_code == 0
+    header, row = listing.output.splitlines()
+    assert header.split() == ["Reference", "Sent", "(or", "started)", "Crime", "Business"]
+    assert row.startswith(submitted_reference) and "Shop theft" in row and "shop_theft" not in row
     shown = cli.invoke(app, ["reports", "show", submitted_reference.lower().replace("-", " ")])
     assert shown.exit_code == 0, shown.output
     assert "Kumar's Convenience Store" in shown.output and "£50" in shown.output
+
+
+def test_list_and_show_as_json_for_other_tools(cli, submitted_reference):
+    [listed] = json.loads(cli.invoke(app, ["reports", "list", "--format", "json"]).output)
+    assert listed["reference"] == submitted_reference and listed["crime_type"] == "shop_theft"
+    shown = json.loads(cli.invoke(app, ["reports", "show", submitted_reference, "--format", "json"]).output)
+    assert shown["business"]["postcode"] == "WS1 1QL"
+    assert json.loads(cli.invoke(app, ["reports", "list", "--status", "draft", "-f", "json"]).output) == []
+
+
+def test_an_unknown_status_is_refused_with_the_choices(cli):
+    result = cli.invoke(app, ["reports", "list", "--status", "bogus"])
+    assert result.exit_code == 2
+    assert "bogus" in result.output and "submitted" in result.output and "draft" in result.output
 
 
 def test_show_explains_an_unknown_or_mistyped_reference(cli, submitted_reference):

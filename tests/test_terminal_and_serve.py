@@ -47,3 +47,28 @@ def test_serve_starts_on_a_fresh_machine_with_no_settings(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_terminal_chat_greets_with_the_menu_and_wraps_words_not_letters(engine):
+    lines = iter(["1", "no", "quit"])
+    shown: list[str] = []
+    run_chat(engine, read=lambda prompt: next(lines), write=shown.append, address="till-2", width=40)
+    output = "\n".join(shown)
+    assert "1. Report a crime\n2. Prevention advice" in output  # the menu first, and "1" picks from it
+    assert "is the person still there" in output.replace("\n", " ")
+    for line in output.splitlines():
+        assert len(line) <= 40 or " " not in line.strip(), line
+    words = set(output.replace("\n", " ").split())
+    assert {"Drive-off", "'cancel'", "(burglary)", "emergency"} <= words  # no word broken across lines
+    assert "8. Cyber attack or hacking" in output
+
+
+def test_terminal_chat_offers_to_carry_on_a_report_left_part_way(engine):
+    first = iter(["report a crime", "no", "quit"])
+    run_chat(engine, read=lambda prompt: next(first), write=lambda text: None, address="till-3")
+    again = iter(["1", "quit"])
+    shown: list[str] = []
+    run_chat(engine, read=lambda prompt: next(again), write=shown.append, address="till-3")
+    output = "\n".join(shown)
+    assert "Welcome back" in output and "1. Carry on" in output
+    assert "What happened? Pick one" in output

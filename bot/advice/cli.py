@@ -7,6 +7,7 @@ business would be offered for a question, and why.
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -15,8 +16,19 @@ import typer
 from bot.advice.articles import article_files
 from bot.advice.check import check_articles
 from bot.advice.library import AdviceLibrary, default_library
+from bot.advice.vocabulary import CRIME_TYPES, SEASONS, SECTORS
 
 app = typer.Typer(help="Prevention advice: check the articles and search them.", no_args_is_help=True)
+
+
+def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
+    """An option's allowed values from the vocabulary, so a typo is refused with the list, not ignored."""
+    return Enum(name, {value: value for value in values if value != "all"}, type=str)  # type: ignore[return-value]
+
+
+Sector = _choices("Sector", SECTORS)
+Season = _choices("Season", SEASONS)
+CrimeType = _choices("CrimeType", CRIME_TYPES)
 
 
 def _library(directory: Optional[Path]) -> AdviceLibrary:
@@ -26,12 +38,13 @@ def _library(directory: Optional[Path]) -> AdviceLibrary:
 @app.command()
 def check(
     directory: Optional[Path] = typer.Option(
-        None, "--dir", help="Folder of articles to check (default: the shipped advice_content/articles)."
+        None, "--dir", metavar="FOLDER", help="Folder of articles to check (default: the shipped advice_content/articles)."
     ),
-    today: Optional[str] = typer.Option(None, help="Date to check review dates against, YYYY-MM-DD (default: today)."),
+    today: Optional[dt.datetime] = typer.Option(None, metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
+                                                help="Date to check review dates against (default: today)."),
 ) -> None:
     """Check every article's fields, lengths, links, sources and review date; exit 1 on any problem."""
-    when = dt.date.fromisoformat(today) if today else dt.date.today()
+    when = today.date() if today else dt.date.today()
     problems = check_articles(directory, today=when)
     for problem in problems:
         typer.echo(str(problem), err=True)
@@ -43,15 +56,18 @@ def check(
 
 @app.command()
 def search(
-    query: str = typer.Argument(..., help="The question, as a business would type it."),
-    sector: Optional[str] = typer.Option(None, help="Business sector: retail, licensed, forecourt, rural, office, hospitality."),
-    crime_type: Optional[str] = typer.Option(None, "--crime-type", help="Crime type code from the NLU, e.g. shop_theft."),
-    season: Optional[str] = typer.Option(None, help="Season: christmas, black_friday, school_holidays, summer."),
-    limit: int = typer.Option(3, min=1, help="How many articles to show."),
+    query: str = typer.Argument(..., metavar="QUESTION", help="The question, as a business would type it."),
+    sector_choice: Optional[Sector] = typer.Option(None, "--sector", help="The business's sector."),
+    crime_choice: Optional[CrimeType] = typer.Option(None, "--crime-type", help="The crime it is about."),
+    season_choice: Optional[Season] = typer.Option(None, "--season", help="The time of year."),
+    limit: int = typer.Option(3, min=1, metavar="N", help="How many articles to show."),
     explain: bool = typer.Option(False, "--explain", help="Show every candidate with its scores and matched terms."),
-    directory: Optional[Path] = typer.Option(None, "--dir", help="Folder of articles to search instead of the shipped ones."),
+    directory: Optional[Path] = typer.Option(None, "--dir", metavar="FOLDER",
+                                             help="Folder of articles to search instead of the shipped ones."),
 ) -> None:
     """Print the articles a question would be answered with, best first (rank, score, id, title)."""
+    sector, crime_type, season = (choice.value if choice else None
+                                  for choice in (sector_choice, crime_choice, season_choice))
     library = _library(directory)
     if explain:
         typer.echo(f"terms: {' '.join(library.query_terms(query)) or '(none)'}")

@@ -66,3 +66,17 @@ def test_advice_is_registered_on_the_bizwatch_command() -> None:
     result = runner.invoke(bizwatch, ["advice", "search", "ransomware"])
     assert result.exit_code == 0, result.output
     assert "ransomware" in result.output
+
+
+def test_search_refuses_an_unknown_sector_or_season_with_the_choices() -> None:
+    result = runner.invoke(app, ["search", "how do I stop theft", "--sector", "nonsense"])
+    assert result.exit_code == 2 and "nonsense" in result.output and "forecourt" in result.output
+    result = runner.invoke(app, ["search", "how do I stop theft", "--season", "easter"])
+    assert result.exit_code == 2 and "christmas" in result.output
+    result = runner.invoke(app, ["search", "how do I stop theft", "--sector", "forecourt"])
+    assert result.exit_code == 0 and "fuel-drive-offs" in result.output
+
+
+def test_check_refuses_an_impossible_date_kindly() -> None:
+    result = runner.invoke(app, ["check", "--today", "2026-13-01"])
+    assert result.exit_code == 2 and "2026-13-01" in result.output and "Traceback" not in result.output

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.commands import Command, parse_command
 from bot.config import Settings
-from bot.emergency import SAFETY_LINE, danger_now, emergency_reply
+from bot.emergency import MINOR_THREAT_TEXT, Level, assess, emergency_reply, hold_reminder, is_over
 from bot.flows.answers import normalise, yes_no
 from bot.flows.base import Flow, Turn
 from bot.flows.status import report_status
@@ -65,6 +65,17 @@ RESUME_OPTIONS = (Button("Carry on", "carry on"), Button("Start again", "start a
                   Button("Cancel it", "cancel it"))
 # State that outlives one flow: the last report (for offers) and a flow put aside mid-way.
 KEPT_BETWEEN_FLOWS = ("last_report", "suspended")
+# Present while the conversation holds after 999 guidance: the kind of danger ("danger_now" or
+# "threat_serious_later"). Nothing moves on until the user says it is over.
+EMERGENCY_HOLD = "emergency_hold"
+# The engine's own questions, asked again after an interruption as well as the first time.
+CONFIRM_PROMPTS = {
+    "confirm_cancel": "Cancel this report? Your answers so far will be deleted and nothing will be sent.",
+    "confirm_restart": "Start again from the beginning? Your answers so far will be deleted.",
+}
+RESUME_PROMPT = "Would you like to carry on where you left off?"
+SWITCH_PROMPT = "Would you like prevention advice now? Your report is saved and you can carry on after."
+SWITCH_OPTIONS = (Button("Yes, advice now", "yes"), Button("No, carry on", "no"))
 DB_ATTEMPTS = 4
 
 
@@ -236,15 +247,8 @@ class Engine:
     # --- routing ----------------------------------------------------------------------------
     def _dispatch(self, turn: Turn) -> None:
         flow = self.flows.get(turn.conversation.flow or "")
-        danger = danger_now(turn.text, turn.parse) if turn.text else None
-        if danger == "possible" and parse_command(turn.text) is not None:
-            danger = None  # "help", "stop": a command, not a suspected emergency ("help me" is a pattern)
-        if danger == "certain" or (danger == "possible" and flow is None):
-            turn.say(*emergency_reply(report_under_way=bool(flow or turn.state.get("suspended"))))
+        if self._danger_first(turn, flow):
             return
-        if danger == "possible":
-            # Only the interpreter suspects danger: say what to do, and still keep the answer given.
-            turn.say(SAFETY_LINE)
         if flow is None or (flow.casual and self._new_request(turn)):
             turn.conversation.flow = None
             self._idle(turn)
@@ -321,8 +325,7 @@ class Engine:
                 turn.state.pop("pending")
                 self._cancel(turn, flow)
             else:
-                turn.say("Would you like to carry on where you left off?",
-                         RESUME_OPTIONS)
+                turn.say(RESUME_PROMPT, RESUME_OPTIONS)
             return
         if pending == "switch":
             target, text = turn.state.pop("switch_to"), turn.state.pop("switch_text", "")
@@ -345,6 +348,15 @@ class Engine:
         else:
             self._restart(turn, flow)
 
+    def _ask_pending(self, turn: Turn, pending: str) -> None:
+        """Ask the engine's own question that is waiting for an answer."""
+        if pending == "resume":
+            turn.say(RESUME_PROMPT, RESUME_OPTIONS)
+        elif pending == "switch":
+            turn.say(SWITCH_PROMPT, SWITCH_OPTIONS)
+        else:
+            turn.say(CONFIRM_PROMPTS[pending], self._confirm_buttons(pending))
+
     def _confirm_buttons(self, pending: str) -> tuple[Button, ...]:
         yes = "Yes, cancel it" if pending == "confirm_cancel" else "Yes, start again"
         return (Button(yes, "yes"), Button("No, carry on", "no"))
@@ -352,14 +364,9 @@ class Engine:
     def _command(self, turn: Turn, flow: Flow, command: Command) -> None:
         if command.name == "help":
             flow.help(turn)
-        elif command.name == "cancel":
-            turn.state["pending"] = "confirm_cancel"
-            turn.say("Cancel this report? Your answers so far will be deleted and nothing will be sent.",
-                     self._confirm_buttons("confirm_cancel"))
-        elif command.name == "restart":
-            turn.state["pending"] = "confirm_restart"
-            turn.say("Start again from the beginning? Your answers so far will be deleted.",
-                     self._confirm_buttons("confirm_restart"))
+        elif command.name in ("cancel", "restart"):
+            turn.state["pending"] = f"confirm_{command.name}"
+            self._ask_pending(turn, turn.state["pending"])
         elif command.name == "back":
             flow.back(turn)
         elif command.name == "change":
@@ -399,6 +406,46 @@ class Engine:
         keep = {k: turn.state[k] for k in KEPT_BETWEEN_FLOWS if k in turn.state}
         turn.state.clear()
         turn.state.update(keep)
+
+    # --- danger first -------------------------------------------------------------------------
+    def _danger_first(self, turn: Turn, flow: Flow | None) -> bool:
+        """Danger now or a serious threat gets the full 999 guidance before anything else, then the
+        conversation holds until the user says it is over. True when this turn is taken by it.
+
+        At any position (a question, advice, a confirmation, already holding) the message is never
+        taken as an answer: the flow is not called, so the draft and the question stay as they were.
+        A threat without immediacy gets the 101 line and the turn carries on as usual.
+        """
+        danger = assess(turn.text).level
+        under_way = flow is not None
+        if danger is Level.NOW or danger is Level.THREAT:
+            turn.state[EMERGENCY_HOLD] = danger.value
+            text, buttons = emergency_reply(under_way, threat=danger is Level.THREAT)
+            turn.reply.messages.insert(0, Outbound(text, buttons))  # before a "very long message" note
+            log.info("999 guidance given (%s)", danger.value)
+            return True
+        if EMERGENCY_HOLD in turn.state:
+            if is_over(turn.text):
+                del turn.state[EMERGENCY_HOLD]
+                self._after_emergency(turn, flow)
+            else:
+                turn.say(*hold_reminder(under_way))
+            return True
+        if danger is Level.MINOR_THREAT:
+            turn.say(MINOR_THREAT_TEXT)
+        return False
+
+    def _after_emergency(self, turn: Turn, flow: Flow | None) -> None:
+        """It's over: ask again what was being asked, or take the report the 999 guidance offered."""
+        if flow is None:
+            self._start(turn, "report")
+            return
+        turn.say("Thank you. Let's carry on where we left off.")
+        pending = turn.state.get("pending")
+        if pending is None:
+            flow.reask(turn)
+        else:
+            self._ask_pending(turn, pending)
 
     # --- no flow under way --------------------------------------------------------------------
     def menu_buttons(self) -> tuple[Button, ...]:

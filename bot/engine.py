@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.commands import Command, parse_command
 from bot.config import Settings
-from bot.emergency import SAFETY_LINE, danger_now, emergency_reply
+from bot.emergency import MINOR_THREAT_TEXT, Level, assess, emergency_reply, hold_reminder, is_over
 from bot.flows.answers import normalise, yes_no
-from bot.flows.base import Flow, Turn
+from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Flow, Turn
 from bot.flows.status import asks_to_see_report, report_status, show_report
 from bot.messages import Button, ChannelCapabilities, Inbound, Outbound
 from bot.storage.models import Contact, Conversation, ProcessedMessage
@@ -65,6 +65,11 @@ RESUME_OPTIONS = (Button("Carry on", "carry on"), Button("Start again", "start a
                   Button("Cancel it", "cancel it"))
 # State that outlives one flow: the last report (for offers) and a flow put aside mid-way.
 KEPT_BETWEEN_FLOWS = ("last_report", "suspended")
+# Present while the conversation holds after 999 guidance: the kind of danger ("danger_now" or
+# "threat_serious_later"). Nothing moves on until the user says it is over.
+EMERGENCY_HOLD = "emergency_hold"
+# The engine's own questions, asked again after an interruption as well as the first time.
+RESUME_PROMPT = "Would you like to carry on where you left off?"
 DB_ATTEMPTS = 4
 
 
@@ -260,15 +265,8 @@ class Engine:
     # --- routing ----------------------------------------------------------------------------
     def _dispatch(self, turn: Turn) -> None:
         flow = self.flows.get(turn.conversation.flow or "")
-        danger = danger_now(turn.text, turn.parse) if turn.text else None
-        if danger == "possible" and parse_command(turn.text) is not None:
-            danger = None  # "help", "stop": a command, not a suspected emergency ("help me" is a pattern)
-        if danger == "certain" or (danger == "possible" and flow is None):
-            turn.say(*emergency_reply(report_under_way=bool(flow or turn.state.get("suspended"))))
+        if self._danger_first(turn, flow):
             return
-        if danger == "possible":
-            # Only the interpreter suspects danger: say what to do, and still keep the answer given.
-            turn.say(SAFETY_LINE)
         if flow is None or (flow.casual and self._new_request(turn)):
             turn.conversation.flow = None
             self._idle(turn)
@@ -349,8 +347,7 @@ class Engine:
                 turn.state.pop("pending")
                 self._cancel(turn, flow)
             else:
-                turn.say("Would you like to carry on where you left off?",
-                         RESUME_OPTIONS)
+                turn.say(RESUME_PROMPT, RESUME_OPTIONS)
             return
         if pending == "switch":
             target, text = turn.state.pop("switch_to"), turn.state.pop("switch_text", "")
@@ -374,6 +371,15 @@ class Engine:
         else:
             self._restart(turn, flow)
 
+    def _ask_pending(self, turn: Turn, flow: Flow, pending: str) -> None:
+        """Ask the engine's own question that is waiting for an answer (again, after an interruption)."""
+        if pending == "resume":
+            turn.say(RESUME_PROMPT, RESUME_OPTIONS)
+        elif pending == "switch":
+            turn.say(SWITCH_PROMPT, SWITCH_OPTIONS)
+        else:
+            turn.say(self._confirm_question(flow, pending) or "", self._confirm_buttons(pending))
+
     def _confirm_buttons(self, pending: str) -> tuple[Button, ...]:
         yes = "Yes, cancel it" if pending == "confirm_cancel" else "Yes, start again"
         return (Button(yes, "yes"), Button("No, carry on", "no"))
@@ -382,9 +388,9 @@ class Engine:
         if command.name == "help":
             flow.help(turn)
         elif command.name == "cancel":
-            self._confirm(turn, flow, "confirm_cancel", flow.wording.cancel_question, self._cancel)
+            self._confirm(turn, flow, "confirm_cancel", self._cancel)
         elif command.name == "restart":
-            self._confirm(turn, flow, "confirm_restart", flow.wording.restart_question, self._restart)
+            self._confirm(turn, flow, "confirm_restart", self._restart)
         elif command.name == "back":
             flow.back(turn)
         elif command.name == "change":
@@ -406,14 +412,17 @@ class Engine:
             ProcessedMessage.channel == turn.inbound.channel, ProcessedMessage.address == turn.inbound.address,
         ).values(reply=[]))
 
-    def _confirm(self, turn: Turn, flow: Flow, pending: str, question: str | None,
-                 act: Callable[[Turn, Flow], None]) -> None:
+    def _confirm(self, turn: Turn, flow: Flow, pending: str, act: Callable[[Turn, Flow], None]) -> None:
         """Ask the flow's "are you sure?" first, or act at once when there is nothing to lose."""
-        if question is None:
+        if self._confirm_question(flow, pending) is None:
             act(turn, flow)
             return
         turn.state["pending"] = pending
-        turn.say(question, self._confirm_buttons(pending))
+        self._ask_pending(turn, flow, pending)
+
+    @staticmethod
+    def _confirm_question(flow: Flow, pending: str) -> str | None:
+        return flow.wording.cancel_question if pending == "confirm_cancel" else flow.wording.restart_question
 
     def _cancel(self, turn: Turn, flow: Flow) -> None:
         self._discard(turn, flow)
@@ -432,6 +441,46 @@ class Engine:
         keep = {k: turn.state[k] for k in KEPT_BETWEEN_FLOWS if k in turn.state}
         turn.state.clear()
         turn.state.update(keep)
+
+    # --- danger first -------------------------------------------------------------------------
+    def _danger_first(self, turn: Turn, flow: Flow | None) -> bool:
+        """Danger now or a serious threat gets the full 999 guidance before anything else, then the
+        conversation holds until the user says it is over. True when this turn is taken by it.
+
+        At any position (a question, advice, a confirmation, already holding) the message is never
+        taken as an answer: the flow is not called, so the draft and the question stay as they were.
+        A threat without immediacy gets the 101 line and the turn carries on as usual.
+        """
+        danger = assess(turn.text).level
+        under_way = flow is not None
+        if danger is Level.NOW or danger is Level.THREAT:
+            turn.state[EMERGENCY_HOLD] = danger.value
+            text, buttons = emergency_reply(under_way, threat=danger is Level.THREAT)
+            turn.reply.messages.insert(0, Outbound(text, buttons))  # before a "very long message" note
+            log.info("999 guidance given (%s)", danger.value)
+            return True
+        if EMERGENCY_HOLD in turn.state:
+            if is_over(turn.text):
+                del turn.state[EMERGENCY_HOLD]
+                self._after_emergency(turn, flow)
+            else:
+                turn.say(*hold_reminder(under_way))
+            return True
+        if danger is Level.MINOR_THREAT:
+            turn.say(MINOR_THREAT_TEXT)
+        return False
+
+    def _after_emergency(self, turn: Turn, flow: Flow | None) -> None:
+        """It's over: ask again what was being asked, or take the report the 999 guidance offered."""
+        if flow is None:
+            self._start(turn, "report")
+            return
+        turn.say("Thank you. Let's carry on where we left off.")
+        pending = turn.state.get("pending")
+        if pending is None:
+            flow.reask(turn)
+        else:
+            self._ask_pending(turn, flow, pending)
 
     # --- no flow under way --------------------------------------------------------------------
     def menu_buttons(self) -> tuple[Button, ...]:

@@ -52,7 +52,7 @@ def test_after_a_report_the_advice_matches_its_crime_type(chat):
 
 def test_advice_mid_report_puts_the_report_aside_and_comes_back(chat):
     verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when did it"),
-                         ("how can I stop shoplifters?", "get it now? your report is saved"),
+                         ("how can I stop shoplifters?", "would you like prevention advice now? your report is saved"),
                          ("yes", "stopping shop theft")])
     assert chat.buttons[0] == "Back to my report"
     verify_dialog(chat, [("steps", "do this today"), ("done", "back to your report")])

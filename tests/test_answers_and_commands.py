@@ -1,11 +1,10 @@
-"""How short answers, global commands and danger-now messages are read."""
+"""How short answers and global commands are read (danger-now messages: tests/emergency)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.commands import parse_command
-from bot.emergency import danger_now
 from bot.flows.answers import clock_offset_minutes, duration_days, leading_count, yes_no
 from bot.reports.items import parse_items
 
@@ -55,29 +54,6 @@ def test_global_commands(text, name, argument):
 ])
 def test_long_messages_are_answers_not_commands(text):
     assert parse_command(text) is None
-
-
-@pytest.mark.parametrize("text", [
-    "he's still in the shop", "they're still outside", "my staff member is bleeding", "someone is hurt",
-    "help me he is attacking us", "they are back", "come quick", "he has a knife now", "call 999",
-    "it's happening right now", "my colleague is unconscious",
-])
-def test_danger_now_is_recognised(text):
-    assert danger_now(text) == "certain"
-
-
-@pytest.mark.parametrize("text", [
-    "they stole 80 quid yesterday", "he had a knife yesterday", "cut hand, was bleeding", "no one was hurt",
-    "someone smashed the window last night", "two lads nicked meat this morning",
-])
-def test_past_incidents_are_not_emergencies(text):
-    assert danger_now(text) is None
-
-
-def test_the_interpreter_alone_makes_danger_possible_not_certain():
-    parse = {"text": "", "intent": {"name": "emergency", "confidence": 0.3}, "entities": [], "intent_ranking": []}
-    assert danger_now("quick he's going for the staff", parse) == "possible"
-    assert danger_now("he went for the staff yesterday", parse) is None
 
 
 def test_items_with_values_and_a_total():

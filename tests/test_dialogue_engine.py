@@ -26,16 +26,17 @@ def test_emergency_on_the_first_message_says_call_999_and_asks_nothing(chat, ses
     verify_dialog(chat, [("report a crime", "still there")])
 
 
-def test_emergency_at_a_later_turn_interrupts_and_keeps_the_draft(chat, sessions):
+def test_emergency_at_a_later_turn_interrupts_holds_and_keeps_the_draft(chat, sessions):
     verify_dialog(chat, [
         ("someone nicked stuff from the shop this morning", "is the person still there"),
         ("no", "where did it happen"),
         (PLACE, "anything to add"),
         ("they are back, they're outside now with a knife", "call 999 now"),
     ])
-    assert chat.buttons == ["Carry on with my report"]
+    assert chat.buttons == ["It's over"]
+    verify_dialog(chat, [("what do i do", "please call 999 if you haven't yet")])
     [draft] = drafts(sessions)
-    assert draft.business_name == "Kumar's Convenience Store"
+    assert draft.business_name == "Kumar's Convenience Store" and draft.description is None
     verify_dialog(chat, [("carry on", "anything to add")])
 
 
@@ -209,27 +210,23 @@ def test_unknown_first_message_offers_the_menu(chat):
     assert "Report a crime" in chat.buttons
 
 
-def test_a_suspected_emergency_mid_report_warns_but_keeps_the_answer(chat, sessions, monkeypatch):
-    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened")])
-    real_parse = chat.engine.interpreter.parse
-
-    def suspicious(text, now=None):
-        result = dict(real_parse(text, now=now))
-        result["intent"] = {"name": "emergency", "confidence": 0.2}
-        return result
-
-    monkeypatch.setattr(chat.engine.interpreter, "parse", suspicious)
-    reply = chat.say("criminal damage")
-    assert reply.startswith("If anyone is in danger now or the person is still there, call 999.")
-    assert "when did it happen" in reply.lower()
-    [draft] = drafts(sessions)
-    assert draft.crime_type == "criminal_damage"
-
-
-def test_a_suspected_emergency_with_nothing_under_way_gets_the_999_guidance(chat, monkeypatch):
+def test_the_interpreters_emergency_guess_alone_changes_nothing(chat, sessions, monkeypatch):
+    # Its low-confidence guesses were measured to add false alarms and no recall (bot/emergency.py).
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+                          ("today 2pm", "where did it happen")])
     real_parse = chat.engine.interpreter.parse
     monkeypatch.setattr(chat.engine.interpreter, "parse", lambda text, now=None: {
         **real_parse(text, now=now), "intent": {"name": "emergency", "confidence": 0.2}})
+    reply = chat.say("Patel's Corner Shop")
+    assert "999" not in reply and "address" in reply.lower()
+    [draft] = drafts(sessions)
+    assert draft.business_name == "Patel's Corner Shop"
+
+
+def test_words_of_danger_get_the_999_guidance_whatever_the_interpreter_says(chat, monkeypatch):
+    real_parse = chat.engine.interpreter.parse
+    monkeypatch.setattr(chat.engine.interpreter, "parse", lambda text, now=None: {
+        **real_parse(text, now=now), "intent": {"name": "greet", "confidence": 0.9}})
     assert chat.say("quick they're going for the till").startswith("Call 999 now")
 
 

@@ -61,6 +61,11 @@ class Turn:
         self.reply.add(text, buttons)
 
 
+# The offer to put a report aside for advice (made by a question flow, answered through the engine).
+SWITCH_PROMPT = "Would you like prevention advice now? Your report is saved and you can carry on after."
+SWITCH_OPTIONS = (Button("Yes, advice now", "yes"), Button("No, carry on", "no"))
+
+
 @dataclass(frozen=True)
 class Wording:
     """What the engine says about a flow when it is cancelled or restarted, in the flow's own words.

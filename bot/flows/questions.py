@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from bot.flows.answers import is_done, is_skip, is_unknown, normalise
-from bot.flows.base import Invalid, Turn
+from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Invalid, Turn
 from bot.flows.status import report_status
 from bot.messages import Button
 
@@ -247,8 +247,7 @@ class QuestionFlow(Generic[Subject]):
             return True
         if turn.intent == "get_advice":
             turn.state.update(pending="switch", switch_to="advice", switch_text=turn.text)
-            turn.say("It sounds like you'd like prevention advice. Get it now? Your report is saved and you can "
-                     "carry on after.", (Button("Yes, advice now", "yes"), Button("No, carry on", "no")))
+            turn.say(SWITCH_PROMPT, SWITCH_OPTIONS)
             return True
         return False
 

@@ -26,7 +26,7 @@ from bot.commands import Command, parse_command
 from bot.config import Settings
 from bot.emergency import MINOR_THREAT_TEXT, Level, assess, emergency_reply, hold_reminder, is_over
 from bot.flows.answers import normalise, yes_no
-from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Flow, Turn
+from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, DangerNow, Flow, Turn
 from bot.flows.status import asks_to_see_report, report_status, show_report
 from bot.messages import Button, ChannelCapabilities, Inbound, Outbound
 from bot.storage.models import Contact, Conversation, ProcessedMessage
@@ -286,7 +286,10 @@ class Engine:
         if command is not None:
             self._command(turn, flow, command)
             return
-        flow.handle(turn)
+        try:
+            flow.handle(turn)
+        except DangerNow:
+            self._hold(turn, Level.NOW, under_way=True)
 
     @staticmethod
     def _offer_resume(turn: Turn, flow: Flow) -> None:
@@ -454,14 +457,12 @@ class Engine:
         danger = assess(turn.text).level
         under_way = flow is not None
         if danger is Level.NOW or danger is Level.THREAT:
-            turn.state[EMERGENCY_HOLD] = danger.value
-            text, buttons = emergency_reply(under_way, threat=danger is Level.THREAT)
-            turn.reply.messages.insert(0, Outbound(text, buttons))  # before a "very long message" note
-            log.info("999 guidance given (%s)", danger.value)
+            self._hold(turn, danger, under_way)
             return True
         if EMERGENCY_HOLD in turn.state:
             if is_over(turn.text):
                 del turn.state[EMERGENCY_HOLD]
+                turn.safe_now = True
                 self._after_emergency(turn, flow)
             else:
                 turn.say(*hold_reminder(under_way))
@@ -469,6 +470,14 @@ class Engine:
         if danger is Level.MINOR_THREAT:
             turn.say(MINOR_THREAT_TEXT)
         return False
+
+    @staticmethod
+    def _hold(turn: Turn, danger: Level, under_way: bool) -> None:
+        """The full 999 guidance first, then hold the conversation until the user says it is over."""
+        turn.state[EMERGENCY_HOLD] = danger.value
+        text, buttons = emergency_reply(under_way, threat=danger is Level.THREAT)
+        turn.reply.messages.insert(0, Outbound(text, buttons))  # before a "very long message" note
+        log.info("999 guidance given (%s)", danger.value)
 
     def _after_emergency(self, turn: Turn, flow: Flow | None) -> None:
         """It's over: ask again what was being asked, or take the report the 999 guidance offered."""

@@ -23,7 +23,7 @@ def test_emergency_on_the_first_message_says_call_999_and_asks_nothing(chat, ses
     assert "?" not in reply.split("\n")[0]
     assert "carry on" not in reply and chat.buttons == ["It's over: report it"]
     assert drafts(sessions) == []
-    verify_dialog(chat, [("report a crime", "still there")])
+    verify_dialog(chat, [("report a crime", "what happened? pick one")])
 
 
 def test_emergency_at_a_later_turn_interrupts_holds_and_keeps_the_draft(chat, sessions):

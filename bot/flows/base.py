@@ -19,6 +19,14 @@ class Invalid(Exception):
     """An answer we could not use; the message says kindly why and what would work."""
 
 
+class DangerNow(Exception):
+    """The answer says someone is in danger now (a "yes" to "is anyone in danger?").
+
+    Raised by a flow, before it stores anything, so the engine gives the 999 guidance and holds
+    the conversation exactly as it does for words of danger at any other question.
+    """
+
+
 @dataclass
 class Turn:
     """One inbound message being handled: the user's words, their parse, and where to reply."""
@@ -36,6 +44,8 @@ class Turn:
     reply: Reply = field(default_factory=Reply)
     # The message was longer than the limit and was cut: a flow may ask for the rest.
     truncated: bool = False
+    # The user has just said the danger is over (after 999 guidance): a new report need not ask again.
+    safe_now: bool = False
 
     @property
     def tz(self) -> ZoneInfo:

@@ -108,6 +108,8 @@ def summary_lines(report: Report, tz: ZoneInfo) -> list[tuple[str, str]]:
         lines.append((value_label, money(report.value_gbp)))
     if details.get("how_it_happened"):
         lines.append(("How it happened", details["how_it_happened"]))
+    if details.get("weapon"):
+        lines.append(("Weapon", details["weapon"]))
     if report.injuries:
         lines.append(("Injuries", report.injuries))
     if details.get("staff_involved"):

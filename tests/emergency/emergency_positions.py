@@ -58,7 +58,7 @@ class Position:
 
 
 POSITIONS: tuple[Position, ...] = (
-    Position("first turn", (), "", asked_again="still there"),
+    Position("first turn", (), "", asked_again="what happened"),
     Position("danger question", REPORT[:1], "still there"),
     Position("crime type", REPORT, "what happened"),
     Position("when", WHEN, "when did it happen"),

@@ -61,7 +61,7 @@ def test_on_the_first_turn_it_is_over_starts_the_report(chat, sessions):
     assert chat.buttons == ["It's over: report it"]
     assert chat.say("hello?").startswith("Please call 999 if you haven't yet")
     assert chat.buttons == ["It's over: report it"]
-    verify_dialog(chat, [("it's over", "still there")])
+    verify_dialog(chat, [("it's over", "what happened? pick one")])
     assert draft(sessions).status == "draft"
 
 
@@ -103,3 +103,23 @@ def test_a_redelivered_danger_message_gets_the_same_guidance_once(chat, sessions
     first = chat.say("he has a weapon", message_id="d1")
     assert chat.say("he has a weapon", message_id="d1") == first
     assert draft(sessions).business_name is None
+
+
+def test_a_past_weapon_is_noted_on_the_report_shown_in_the_summary_and_exported(chat, sessions):
+    verify_dialog(chat, [("I was robbed at the till last week, he had a knife", "weapon: knife"),
+                         ("no", "what time")])
+    assert draft(sessions).details["weapon"] == "knife"
+
+
+def test_yes_at_the_danger_question_holds_like_words_of_danger_do(chat, sessions):
+    verify_dialog(chat, [("report a crime", "still there")])
+    assert chat.say("yes").startswith(EMERGENCY_TEXT)
+    assert chat.buttons == ["It's over"]
+    assert chat.say("Kumar's Convenience Store").startswith("Please call 999 if you haven't yet")
+    verify_dialog(chat, [("it's over", "still there"), ("yes but they've gone now", "what happened")])
+
+
+def test_a_report_taken_after_it_is_over_does_not_ask_about_danger_again(chat):
+    assert chat.say("theres a guy with a knife in the shop").startswith(EMERGENCY_TEXT)
+    reply = chat.say("it's over")
+    assert "still there" not in reply.lower() and "what happened" in reply.lower()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.crime_types import ACTION_FRAUD, ACTION_FRAUD_NAME, crime_type, label
 from bot.flows.base import Turn, Wording
-from bot.flows.questions import QuestionFlow
+from bot.flows.questions import QuestionFlow, mark_answered
 from bot.flows.report.goods import note_goods
 from bot.flows.report.sequence import QUESTIONS
 from bot.flows.report.volunteered import note_entities
@@ -71,6 +71,8 @@ class ReportFlow(QuestionFlow[Report]):
 
     def prefill(self, turn: Turn, report: Report) -> list[str]:
         """Use what the opening message already says; returns what was noted, to confirm back."""
+        if turn.safe_now:
+            mark_answered(turn, "danger")  # they have just told us it is over
         noted = note_entities(turn, report)
         if report.crime_type and len(turn.text.split()) >= OPENING_MIN_WORDS:
             turn.state["opening"] = turn.text[:4000]

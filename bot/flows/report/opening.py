@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from bot.crime_types import ACTION_FRAUD, BY_CODE, CRIME_TYPES, crime_type, label
-from bot.emergency import emergency_reply
+from bot.emergency import is_over
 from bot.flows.answers import normalise, yes_no
-from bot.flows.base import Invalid, Turn
-from bot.flows.questions import Answer, Awaiting, Prompt
+from bot.flows.base import DangerNow, Invalid, Turn
+from bot.flows.questions import Answer, Prompt
 from bot.messages import Button
 from bot.storage.models import Report
 from nlu.extractors import find_crime_types
@@ -22,14 +22,12 @@ def ask_danger(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_danger(turn: Turn, report: Report, text: str) -> Answer:
-    answer = yes_no(text)
-    if answer is True:
-        text, buttons = emergency_reply(report_under_way=True)
-        turn.say(text, buttons)
-        return Awaiting("")
-    if answer is False or OVER.search(normalise(text)):
+    if is_over(text) or yes_no(text) is False or OVER.search(normalise(text)):
         return "Thank you. Say 'skip' for anything you can't answer."
+    if yes_no(text) is True:
+        raise DangerNow()
     raise Invalid("Please answer yes or no.")
+
 
 
 def ask_crime_type(turn: Turn, report: Report) -> Prompt:

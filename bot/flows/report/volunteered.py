@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.crime_types import BY_CODE, label
+from bot.emergency import weapon_mentioned
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import is_answered, mark_answered
+from bot.flows.report.common import set_detail
 from bot.flows.report.goods import note_forecourt, note_value
 from bot.flows.report.when import record_time
 from bot.storage.models import Report
@@ -42,6 +44,10 @@ def note_entities(turn: Turn, report: Report) -> list[str]:
         mark_answered(turn, "vehicle")
         noted.append(f"vehicle {', '.join(report.vehicle_registrations)}")
     noted.extend(note_forecourt(turn, report))
+    weapon = weapon_mentioned(turn.text) if turn.text else None
+    if weapon and not (report.details or {}).get("weapon"):
+        set_detail(report, "weapon", weapon)  # an aggravating feature the investigator needs (DOMAIN.md)
+        noted.append(f"weapon: {weapon}")
     return noted
 
 

@@ -46,6 +46,9 @@ class Shopkeeper:
         self.errors: list[str] = []
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # The page must work under its own Content-Security-Policy: a blocked script or style is an error.
+        page.on("console", lambda message: self.errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
         page.on("response", self._response)
 
     def _response(self, response) -> None:

@@ -195,3 +195,16 @@ def test_the_service_engine_sets_postgresql_timeouts(settings):
         assert connection.execute(text("SHOW lock_timeout")).scalar() == "1500ms"
         assert connection.execute(text("SHOW statement_timeout")).scalar() == "1500ms"
     database.dispose()
+
+
+def test_an_unexpected_error_is_a_plain_500_whose_log_quotes_nothing_sent(service, caplog, monkeypatch):
+    def broken(inbound: Inbound):
+        raise RuntimeError(f"could not handle {inbound.text}")
+
+    monkeypatch.setattr(service.engine, "handle", broken)
+    caplog.set_level(logging.DEBUG)
+    with serve(service) as server:
+        response = browser_like(server.url).post(WEBHOOK, json={"message": f"my number is {PHONE}"})
+    assert response.status_code == 500 and response.json()["code"] == "server_error"
+    assert "try again" in response.json()["error"]
+    assert "RuntimeError" in caplog.text and "900461" not in caplog.text

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 WEB_DIR = files("bot.web")
 MAX_BODY_CHARS = 64_000
 HEALTH_WAIT_SECONDS = 1.0
+PARSE_THREADS = 2
 RETRY_TEXT = ("Sorry, I couldn't save that just now. Please send it again in a moment: nothing you've already "
               "told me is lost.")
 # Sender and message ids become database keys: printable text only (PostgreSQL refuses NUL outright).
@@ -181,9 +182,15 @@ def create_app(service: Service) -> FastAPI:
                 raise Refused(401, "no_token", "Send Authorization: Bearer <token>.",
                               {"WWW-Authenticate": 'Bearer realm="bizwatch"'})
 
+        # Parses queue for a few threads of their own: a burst of long texts cannot take every worker
+        # thread and leave chat turns waiting for one.
+        parse_threads = anyio.CapacityLimiter(PARSE_THREADS)
+
         @app.post("/model/parse", dependencies=[Depends(parse_access)])
-        def model_parse(body: ParseRequest) -> dict[str, Any]:
-            return dict(service.interpreter.parse(body.text, now=datetime.now(timezone.utc)))
+        async def model_parse(body: ParseRequest) -> dict[str, Any]:
+            parsed = await anyio.to_thread.run_sync(
+                lambda: service.interpreter.parse(body.text, now=datetime.now(timezone.utc)), limiter=parse_threads)
+            return dict(parsed)
 
     return app
 

@@ -21,8 +21,8 @@ from bot.engine import DatabaseUnavailable, Engine
 from bot.messages import Inbound
 from bot.service import Service, default_flows
 from bot.storage.db import make_engine, make_session_factory
-from bot.storage.models import Contact, Conversation, ProcessedMessage, Report
-from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve, with_settings
+from bot.storage.models import Conversation, ProcessedMessage, Report
+from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve
 
 PHONE = "07700 900461"
 

@@ -1,9 +1,8 @@
 """Property-based fuzz of every public endpoint (hypothesis), on whichever database the suite runs on:
 whatever arrives, no 5xx, and a refused request stores nothing.
 
-The app is driven in-process (Starlette's TestClient: the same middleware and routes as under
-uvicorn) with the API docs and /model/parse turned on, so they are fuzzed too; rate limits are
-raised so requests reach the engine instead of stopping at 429.
+The app runs under uvicorn on loopback with the API docs and /model/parse turned on, so they are
+fuzzed too; rate limits are raised so requests reach the engine instead of stopping at 429.
 """
 
 from __future__ import annotations
@@ -15,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import func, select
+import httpx
 from starlette.routing import Mount
-from starlette.testclient import TestClient
 
 from bot.storage.models import Contact, Conversation, ProcessedMessage, Report
 from bot.web.app import create_app
-from edge_servers import BEARER, TOKEN, WEBHOOK, with_settings
+from edge_servers import BEARER, TOKEN, WEBHOOK, EdgeServer, with_settings
 
 NASTY = st.sampled_from(["\x00", "\ud800", "\udfff", "\u202e", "\x7f", "\x1b[31m", "\ufeff", "'; DROP TABLE x; --",
                          "<script>alert(1)</script>", "£999999999999", "9" * 40, "nicked", "999", "\n", "\u00a0"])
@@ -51,7 +50,7 @@ def app(service):
 
 @pytest.fixture
 def client(app):
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with EdgeServer(app) as server, httpx.Client(base_url=server.url, timeout=60) as client:
         client.get("/")  # holds a valid chat cookie from now on
         yield client
 
@@ -75,7 +74,7 @@ def headers_for(auth: str) -> tuple[dict[str, str], dict[str, str] | None]:
     return {}, None
 
 
-def send(client: TestClient, method: str, path: str, auth: str, body: object):
+def send(client: httpx.Client, method: str, path: str, auth: str, body: object):
     headers, cookies = headers_for(auth)
     content = json.dumps(body).encode()  # ensure_ascii: lone surrogates travel as \\ud800 escapes
     saved = dict(client.cookies)

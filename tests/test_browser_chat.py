@@ -161,20 +161,21 @@ def test_a_report_by_buttons_and_typing_survives_html_and_a_reload(shopkeeper):
 
 
 def test_a_message_retried_after_a_dropped_connection_is_taken_once(shopkeeper):
-    """The service saves the answer but the reply never arrives: 'Send again' resends the same id."""
+    """The service saves the answer but the reply never arrives: 'Send again' resends the same id and
+    gets the reply the service gave the first time, instead of the answer being taken twice."""
     page, expect = shopkeeper.page, shopkeeper.expect
     sent: list[dict] = []
-    network = {"down": False, "reached_server": 0}
+    lost: list[str] = []
+    network = {"down": False}
 
     def webhook(route) -> None:
         sent.append(route.request.post_data_json)
         if not network["down"]:
             route.continue_()
             return
-        if not network["reached_server"]:
-            network["reached_server"] += 1
-            route.fetch()  # the server takes the message and saves the answer...
-        route.abort("connectionreset")  # ...and the reply is lost; the script's own retries fail too
+        if not lost:
+            lost.append(route.fetch().json()[0]["text"])  # the server takes it and answers...
+        route.abort("connectionreset")  # ...and the answer is lost; the script's own retries fail too
 
     page.route("**/webhooks/rest/webhook", webhook)
     shopkeeper.tap(shopkeeper.bot_says("I can help you report a crime"), "Report a crime")
@@ -187,15 +188,12 @@ def test_a_message_retried_after_a_dropped_connection_is_taken_once(shopkeeper):
     failure = shopkeeper.bot_says("couldn't reach the service")
     network["down"] = False
     shopkeeper.tap(failure, "Send again")
-    shopkeeper.bot_says("When did it happen")
-    assert network["reached_server"] == 1
+    # The reply saved with the first delivery, not a second reading of "burglary" at the next question.
+    expect(shopkeeper.bot_replies.last).to_have_text(lost[0])
     ids = {body["message_id"] for body in sent if body["message"] == "burglary"}
     assert len(ids) == 1, f"a retry used a new message id: {ids}"
+    assert len([body for body in sent if body["message"] == "burglary"]) >= 3  # retried by itself, then by hand
     assert all("sender" not in body for body in sent), "the page must not claim a sender"
-    # Taken once: the next answer is the time, not the crime type again.
-    shopkeeper.type("yesterday at 5pm")
-    shopkeeper.bot_says("name of the business")
-    expect(page.locator("#log li.bot", has_text="When did it happen")).to_have_count(1)
 
 
 def test_a_long_paste_is_counted_not_cut(shopkeeper):

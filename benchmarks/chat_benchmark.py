@@ -9,7 +9,8 @@ The server is bizwatch's real app (``build_service`` + ``create_app``) under uvi
 process: one worker, no access log, the event loop and HTTP parser uvicorn picks (uvloop and
 httptools when installed). This process then plays N conversations, C at a time, each a shop
 theft report from the first message to "submit", over keep-alive connections to
-``POST /webhooks/rest/webhook``, every message with its own ``message_id``. A person waits for the
+``POST /webhooks/rest/webhook`` as a machine client (a bearer token made for the run), every message
+with its own ``message_id``. A person waits for the
 reply before typing again, so each conversation is sequential; concurrency comes from several
 conversations at once. One conversation is played first to warm up (the interpreter trains on
 first use) and is not measured.
@@ -37,6 +38,7 @@ import asyncio
 import json
 import importlib.util
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -55,6 +57,9 @@ sys.path.insert(0, str(ROOT))
 BENCH_DATABASE = "bizwatch_bench"
 ENV_DATABASE_URL = "BIZWATCH_BENCH_DATABASE_URL"
 ENV_NLU_CACHE = "BIZWATCH_BENCH_NLU_CACHE"
+# The benchmark is a machine client: it names its senders, so it authenticates with the REST token.
+BENCH_TOKEN = secrets.token_urlsafe(24)
+AUTHORIZATION = {"Authorization": f"Bearer {BENCH_TOKEN}"}
 REFERENCE_WORDS = "your reference is"
 STARTUP_SECONDS = 180.0
 REQUEST_TIMEOUT = 30.0
@@ -110,7 +115,8 @@ def start_server(database_url: str, nlu_cache: str, port: int, workers: int = 1)
     command = [sys.executable, "-m", "uvicorn", "--factory", "--app-dir", str(HERE), "chat_benchmark:server_app",
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
                "--log-level", "warning"]
-    env = {**os.environ, ENV_DATABASE_URL: database_url, ENV_NLU_CACHE: nlu_cache}
+    env = {**os.environ, "BIZWATCH_REST_TOKEN": BENCH_TOKEN, ENV_DATABASE_URL: database_url,
+           ENV_NLU_CACHE: nlu_cache}
     return subprocess.Popen(command, env=env, cwd=ROOT)
 
 
@@ -263,8 +269,10 @@ class KeepAliveClient:
     It understands exactly what uvicorn sends back here: a status line, headers, Content-Length.
     """
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, headers: dict[str, str] | None = None) -> None:
         self.host, self.port = host, port
+        self.extra = "".join(f"{name}: {value}\r\n" for name, value in (AUTHORIZATION if headers is None
+                                                                         else headers).items())
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -281,7 +289,8 @@ class KeepAliveClient:
 
         body = json_module.dumps(json).encode()
         self.writer.write(f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                          f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+                          f"Content-Type: application/json\r\n{self.extra}Content-Length: {len(body)}\r\n\r\n"
+                          .encode() + body)
         head = await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), REQUEST_TIMEOUT)
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
@@ -321,7 +330,7 @@ async def warm_up(base_url: str, run_id: str) -> float:
 
     results = Results()
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base_url, timeout=STARTUP_SECONDS) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=STARTUP_SECONDS, headers=AUTHORIZATION) as client:
         await converse(client, f"bench-{run_id}-warm-up", -1, len(SCRIPT), results, measure=False)
     if results.errors:
         raise SystemExit(f"warm-up conversation failed: {results.first_error}")

@@ -6,8 +6,6 @@ Each domain owns its own Typer sub-app; this module only wires them together.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-
 import typer
 
 from bot.config import get_settings
@@ -21,18 +19,28 @@ app.add_typer(db_app, name="db")
 @app.command()
 def serve(host: str = typer.Option(None, help="Address to listen on (default from settings)."),
           port: int = typer.Option(None, help="Port to listen on (default from settings).")) -> None:
-    """Upgrade the database and start the web service (chat page, webhooks, health check)."""
+    """Upgrade the database and start the web service (chat page, webhooks, health check) and the scheduler."""
     import uvicorn
 
+    from bot.scheduling.jobs import scheduled_jobs
+    from bot.scheduling.runner import ElectedScheduler
     from bot.service import build_service
     from bot.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     service = build_service(settings)
-    _purge(service)
+    scheduler = ElectedScheduler(service.sessions, scheduled_jobs(settings), settings.timezone)
+    if settings.scheduler:
+        scheduler.start()
     typer.echo(f"bizwatch is running: open http://{host or settings.host}:{port or settings.port}/ to chat.")
-    uvicorn.run(create_app(service), host=host or settings.host, port=port or settings.port, log_level="info")
+    try:
+        # The app reads X-Forwarded-For itself, only from BIZWATCH_TRUSTED_PROXIES: uvicorn's own
+        # proxy handling (which trusts 127.0.0.1 by default) is turned off.
+        uvicorn.run(create_app(service), host=host or settings.host, port=port or settings.port, log_level="info",
+                    proxy_headers=False, server_header=False)
+    finally:
+        scheduler.stop()
 
 
 @app.command()
@@ -64,19 +72,11 @@ def db_current() -> None:
 
 @db_app.command("purge")
 def db_purge() -> None:
-    """Delete abandoned report drafts and old duplicate-delivery records past their retention."""
-    from bot.service import build_service
+    """Delete abandoned drafts, idle contacts and old delivery records past their retention (the scheduler
+    does this daily at 03:30)."""
+    from bot.scheduling.jobs import purge_arguments, purge_expired
 
-    service = build_service(get_settings())
-    typer.echo(_purge(service))
-
-
-def _purge(service) -> str:  # noqa: ANN001 - bot.service.Service, imported lazily
-    from bot.housekeeping import purge
-
-    with service.sessions.begin() as session:
-        counts = purge(session, datetime.now(timezone.utc), service.settings)
-    return f"Deleted {counts.drafts} old draft(s) and {counts.processed_messages} old delivery record(s)."
+    typer.echo(purge_expired(**purge_arguments(get_settings())))
 
 
 def main() -> None:

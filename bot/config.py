@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,8 +36,50 @@ class Settings(BaseSettings):
     processed_message_retention_days: int = Field(
         default=7, ge=1, description="How long handled message ids are kept to spot redelivery."
     )
+    contact_retention_days: int = Field(
+        default=180, ge=1,
+        description="A contact with no reports left and no conversation for this long is deleted.",
+    )
     max_message_chars: int = Field(
         default=4000, ge=100, description="Longer messages are stored up to this length and the user told."
+    )
+    turn_deadline_seconds: float = Field(
+        default=4.0, gt=0,
+        description="A turn that cannot reach the database for this long answers 503 'please send it again'.",
+    )
+    max_body_bytes: int = Field(
+        default=65_536, ge=1024, description="Larger request bodies are refused with 413 before they are read.",
+    )
+    rest_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for machine clients of POST /webhooks/rest/webhook (and /model/parse).",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs the chat cookie; unset: a random key kept in the database, shared by all processes.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated proxy addresses or networks whose X-Forwarded-For is believed; empty: none.",
+    )
+    rate_limit_per_address: str = Field(
+        default="120/minute", description="Requests one client address may make (limits notation).",
+    )
+    rate_limit_per_sender: str = Field(
+        default="30/minute", description="Messages one chat sender may send (limits notation).",
+    )
+    new_conversations_per_address: str = Field(
+        default="30/hour", description="New chat conversations one client address may start (limits notation).",
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis URL for shared rate limits (needed with several processes).",
+    )
+    api_docs: bool = Field(default=False, description="Serve /docs, /redoc and /openapi.json.")
+    model_parse_endpoint: bool = Field(
+        default=False, description="Serve POST /model/parse (needs the REST token when one is set).",
+    )
+    scheduler: bool = Field(
+        default=True, description="`bizwatch serve` runs the scheduled jobs (one process is elected).",
     )
     interpreter: Literal["embedded", "rasa"] = Field(
         default="embedded", description="Which language interpreter to use."
@@ -60,6 +102,15 @@ class Settings(BaseSettings):
             return "postgresql+psycopg://" + value[len("postgresql://") :]
         if value.startswith("postgres://"):
             return "postgresql+psycopg://" + value[len("postgres://") :]
+        return value
+
+    @field_validator("rate_limit_per_address", "rate_limit_per_sender", "new_conversations_per_address")
+    @classmethod
+    def _valid_rate_limit(cls, value: str) -> str:
+        """Fail at start-up, not on the first request, when a limit is mistyped."""
+        from limits import parse_many
+
+        parse_many(value)
         return value
 
 

@@ -8,6 +8,7 @@ the stored reply instead of a second effect.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import re
 import time
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, insert, inspect, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -71,10 +72,23 @@ EMERGENCY_HOLD = "emergency_hold"
 # The engine's own questions, asked again after an interruption as well as the first time.
 RESUME_PROMPT = "Would you like to carry on where you left off?"
 DB_ATTEMPTS = 4
+# Sender and message ids are keys: refused, not altered, if a database could not store them as sent.
+_UNSTORABLE_KEY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+ADDRESS_CHARS = 255  # conversations.address, processed_messages.address
+MESSAGE_ID_CHARS = 128  # processed_messages.message_id
 
 
 class DatabaseUnavailable(RuntimeError):
-    """The database did not answer after retries; the caller should ask the user to try again."""
+    """The turn could not be saved (database away, locked past the deadline, or refusing it).
+
+    Nothing of the turn was kept, so the caller should ask the user to send it again.
+    """
+
+
+def _storable_key(value: str, limit: int) -> bool:
+    """Whether a sender or message id can be a database key as it is (PostgreSQL refuses NUL)."""
+    return 0 < len(value) <= limit and not _UNSTORABLE_KEY.search(value)
 
 
 @dataclass(frozen=True)
@@ -121,22 +135,44 @@ class Engine:
 
     # --- the turn ---------------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> list[Outbound]:
-        """The replies to ``inbound``; the same ones again if it was delivered before."""
-        for attempt in range(1, DB_ATTEMPTS + 1):
+        """The replies to ``inbound``; the same ones again if it was delivered before.
+
+        Gives up with ``DatabaseUnavailable`` once ``turn_deadline_seconds`` have gone by (a held
+        lock, a database away), or at once when the database refuses the turn outright.
+        """
+        if not (_storable_key(inbound.address, ADDRESS_CHARS)
+                and _storable_key(inbound.message_id, MESSAGE_ID_CHARS)):
+            # Only a forged request carries these (channels validate ids first): nothing to answer.
+            log.warning("ignored a %s message whose sender or message id cannot be stored", inbound.channel)
+            return []
+        inbound = dataclasses.replace(inbound, text=_LONE_SURROGATE.sub("\ufffd", inbound.text))
+        deadline = time.monotonic() + self.settings.turn_deadline_seconds
+        attempt = 0
+        while True:
+            attempt += 1
             try:
-                return self._handle_once(inbound)
-            except IntegrityError:
-                # Another worker handled the same message (or created this conversation) at the
-                # same moment: its stored reply, or a clean retry, is the right answer.
-                stored = self._stored_reply(inbound)
-                if stored is not None:
-                    return stored
+                try:
+                    return self._handle_once(inbound)
+                except IntegrityError:
+                    # Another worker handled the same message (or created this conversation) at the
+                    # same moment: its stored reply, or a clean retry, is the right answer.
+                    stored = self._stored_reply(inbound)
+                    if stored is not None:
+                        return stored
+                    failure = "IntegrityError"
             except (OperationalError, PoolTimeout) as error:
-                if attempt == DB_ATTEMPTS:
-                    raise DatabaseUnavailable(type(error).__name__) from error
-                log.warning("database error on turn (attempt %d): %s", attempt, type(error).__name__)
-                time.sleep(0.05 * 2 ** attempt)
-        raise DatabaseUnavailable("the turn could not be completed")
+                failure = type(error).__name__
+            except SQLAlchemyError as error:
+                # Not a passing condition (bad data, a schema problem): retrying cannot help. Only
+                # the class names are logged: the message can quote the values people sent.
+                log.error("database refused a turn: %s (%s)", type(error).__name__,
+                          type(getattr(error, "orig", None)).__name__)
+                raise DatabaseUnavailable(type(error).__name__) from error
+            pause = 0.05 * 2 ** attempt
+            if attempt == DB_ATTEMPTS or time.monotonic() + pause >= deadline:
+                raise DatabaseUnavailable(failure)
+            log.warning("database error on turn (attempt %d): %s", attempt, failure)
+            time.sleep(pause)
 
     @staticmethod
     def _seen(session: Session, inbound: Inbound) -> list[Outbound] | None:

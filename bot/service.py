@@ -48,7 +48,8 @@ def build_service(settings: Settings, *, interpreter: Interpreter | None = None,
     """A ready service; ``migrate`` brings the schema up to date first (as `bizwatch serve` does)."""
     if migrate:
         upgrade(settings.database_url)
-    database = make_engine(settings.database_url)
+    # Half the turn's deadline per wait, so a turn held up once still has time for a retry.
+    database = make_engine(settings.database_url, wait_seconds=settings.turn_deadline_seconds / 2)
     sessions = make_session_factory(database)
     interpreter = interpreter or interpreter_from(settings)
     engine = Engine(sessions, interpreter, settings, flows=default_flows(), capabilities=CAPABILITIES)

@@ -1,5 +1,6 @@
 """The chat page in a real headless Chromium on a phone-sized screen: greeting, 999 banner, buttons,
-typing, HTML shown as text, and a report that carries on after the page is reloaded.
+typing, HTML shown as text, a report that carries on after the page is reloaded (same cookie), a
+retry after a dropped connection that reuses the message id, and a long paste that is counted.
 
 Needs Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here.
 """
@@ -45,6 +46,9 @@ class Shopkeeper:
         self.errors: list[str] = []
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # The page must work under its own Content-Security-Policy: a blocked script or style is an error.
+        page.on("console", lambda message: self.errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
         page.on("response", self._response)
 
     def _response(self, response) -> None:
@@ -139,12 +143,14 @@ def test_a_report_by_buttons_and_typing_survives_html_and_a_reload(shopkeeper):
     expect(log.locator("b")).to_have_count(0)
     page.screenshot(path=str(SCREENSHOT))
 
-    # Reload: the page starts afresh, but the report is kept under the same sender id.
-    sender = page.evaluate("localStorage.getItem('bizwatch-sender')")
-    assert sender and sender.startswith("web-")
+    # Who is speaking is the server's cookie: HttpOnly (no script can read it), SameSite=Lax.
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "bizwatch_chat"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert "bizwatch_chat" not in page.evaluate("document.cookie")
+    # Reload: the page starts afresh, but the report is kept under the same cookie.
     page.reload()
     shopkeeper.bot_says("I can help you report a crime")
-    assert page.evaluate("localStorage.getItem('bizwatch-sender')") == sender
+    assert [c["value"] for c in page.context.cookies() if c["name"] == "bizwatch_chat"] == [cookie["value"]]
     shopkeeper.type("carry on")
     shopkeeper.bot_says("What's the address")
     expect(log.locator("img")).to_have_count(0)
@@ -152,3 +158,50 @@ def test_a_report_by_buttons_and_typing_survives_html_and_a_reload(shopkeeper):
     assert shopkeeper.dialogs == [], "a typed message ran as script"
     assert shopkeeper.errors == [], "the chat page raised errors"
     expect(page.locator("#status")).to_have_text("")
+
+
+def test_a_message_retried_after_a_dropped_connection_is_taken_once(shopkeeper):
+    """The service saves the answer but the reply never arrives: 'Send again' resends the same id and
+    gets the reply the service gave the first time, instead of the answer being taken twice."""
+    page, expect = shopkeeper.page, shopkeeper.expect
+    sent: list[dict] = []
+    lost: list[str] = []
+    network = {"down": False}
+
+    def webhook(route) -> None:
+        sent.append(route.request.post_data_json)
+        if not network["down"]:
+            route.continue_()
+            return
+        if not lost:
+            lost.append(route.fetch().json()[0]["text"])  # the server takes it and answers...
+        route.abort("connectionreset")  # ...and the answer is lost; the script's own retries fail too
+
+    page.route("**/webhooks/rest/webhook", webhook)
+    shopkeeper.tap(shopkeeper.bot_says("I can help you report a crime"), "Report a crime")
+    shopkeeper.tap(shopkeeper.bot_says("is the person still there"), "No, it's over")
+    shopkeeper.bot_says("What happened? Pick one")
+    network["down"] = True
+    box = page.locator("#message")
+    box.fill("burglary")
+    box.press("Enter")
+    failure = shopkeeper.bot_says("couldn't reach the service")
+    network["down"] = False
+    shopkeeper.tap(failure, "Send again")
+    # The reply saved with the first delivery, not a second reading of "burglary" at the next question.
+    expect(shopkeeper.bot_replies.last).to_have_text(lost[0])
+    ids = {body["message_id"] for body in sent if body["message"] == "burglary"}
+    assert len(ids) == 1, f"a retry used a new message id: {ids}"
+    assert len([body for body in sent if body["message"] == "burglary"]) >= 3  # retried by itself, then by hand
+    assert all("sender" not in body for body in sent), "the page must not claim a sender"
+
+
+def test_a_long_paste_is_counted_not_cut(shopkeeper):
+    page, expect = shopkeeper.page, shopkeeper.expect
+    box = page.locator("#message")
+    box.fill("They took the whole display. " * 160)  # 4,640 characters
+    expect(page.locator("#counter")).to_contain_text("only the first 4,000 will be kept")
+    assert len(box.input_value()) == 4640, "the box cut the paste"
+    box.press("Enter")
+    shopkeeper.bot_says("kept the first 4,000 characters")
+    expect(page.locator("#counter")).to_have_text("")

@@ -40,8 +40,10 @@ def test_serve_starts_on_a_fresh_machine_with_no_settings(tmp_path):
             assert process.poll() is None, process.stdout.read().decode()
             assert time.monotonic() < deadline, "bizwatch serve did not answer in 90 s"
             time.sleep(0.2)
-        reply = httpx.post(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                           json={"sender": "t", "message": "someone smashed our window"}, timeout=10).json()
+        # As the chat page does: the page gives a chat cookie, the message goes with it.
+        visitor = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        visitor.get("/")
+        reply = visitor.post("/webhooks/rest/webhook", json={"message": "someone smashed our window"}).json()
         assert "criminal damage" in reply[0]["text"]
         assert (tmp_path / "var" / "bizwatch.sqlite3").exists()
     finally:

@@ -2,43 +2,67 @@
 
 from __future__ import annotations
 
+import math
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, insert, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.storage.models import Heartbeat
+from bot.storage.types import utcnow
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; for SQLite: the folder made, WAL, foreign keys and a busy timeout.
+# Administrative work (migrations, the command line) may wait this long for a lock; the service
+# passes a much shorter wait so a held lock turns into a quick "please send it again".
+ADMIN_WAIT_SECONDS = 30.0
 
-    WAL lets readers carry on while one writer commits, the busy timeout makes concurrent writers
-    wait instead of failing, and foreign keys are off in SQLite unless asked for per connection.
+
+def make_engine(url: str, *, wait_seconds: float | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` whose every wait (pool, lock, busy database) ends after ``wait_seconds``.
+
+    SQLite: the folder made, WAL, foreign keys and a busy timeout. WAL lets readers carry on while
+    one writer commits, the busy timeout makes concurrent writers wait instead of failing, and
+    foreign keys are off in SQLite unless asked for per connection. PostgreSQL: with
+    ``wait_seconds``, ``lock_timeout`` and ``statement_timeout`` are set for each connection, so a
+    held row lock cannot make a turn hang. Either way SQL parameters never appear in errors or
+    logs (they hold what people told us).
     """
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
+    wait = ADMIN_WAIT_SECONDS if wait_seconds is None else wait_seconds
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # One connection per process: SQLite takes one writer at a time anyway, and turns queueing
         # in order on the pool beats threads sleeping in SQLite's busy handler (the long tail).
-        kwargs.setdefault("pool_size", 1)
-        kwargs.setdefault("max_overflow", 0)
-        kwargs.setdefault("pool_timeout", 30)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", 1)
+            kwargs.setdefault("max_overflow", 0)
+            kwargs.setdefault("pool_timeout", wait)
+        connect_args = {"timeout": wait, "check_same_thread": False, **kwargs.pop("connect_args", {})}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=int(wait * 1000)))
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    if wait_seconds is not None:
+        milliseconds = max(1, int(wait_seconds * 1000))
+        connect_args.setdefault("connect_timeout", max(1, math.ceil(wait_seconds)))
+        connect_args["options"] = f"-c lock_timeout={milliseconds} -c statement_timeout={milliseconds}"
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_timeout", wait_seconds)
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _sqlite_begin_immediate).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -57,6 +81,19 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def ping(engine: Engine) -> None:
-    """Raises if the database does not answer (used by /healthz)."""
+    """Raises if the database does not answer."""
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def check_writes(engine: Engine, name: str = "web") -> None:
+    """Raises unless the database takes and commits a write (used by /healthz).
+
+    ``SELECT 1`` answers even when the server is read-only or a lock blocks every turn; committing
+    a one-row heartbeat shows that turns could be saved right now.
+    """
+    table = Heartbeat.__table__
+    now = utcnow()
+    with engine.begin() as connection:
+        if not connection.execute(update(table).where(table.c.name == name).values(beat_at=now)).rowcount:
+            connection.execute(insert(table).values(name=name, beat_at=now))

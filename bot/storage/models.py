@@ -168,3 +168,36 @@ class ReportAttachment(Base):
 
 
 Index("ix_conversations_last_active_at", Conversation.last_active_at)
+
+
+class Lease(Base):
+    """A named job only one process may do at a time (running the scheduler), held until ``expires_at``.
+
+    Works the same on SQLite and PostgreSQL: whoever updates the row while it is free or their own
+    holds it; a holder that dies simply stops renewing and another process takes over.
+    """
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime]
+
+
+class SigningKey(Base):
+    """A secret made on first use (the chat cookie's signing key), shared by every process."""
+
+    __tablename__ = "signing_keys"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Heartbeat(Base):
+    """The last time a process proved it could write (``/healthz`` commits one here)."""
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    beat_at: Mapped[datetime]

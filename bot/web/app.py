@@ -1,38 +1,68 @@
-"""FastAPI app: `GET /healthz`, the chat page at `/`, `POST /webhooks/rest/webhook`, `POST /model/parse`."""
+"""FastAPI app: the chat page at `/`, `POST /webhooks/rest/webhook`, `GET /healthz`, and (when turned on)
+`POST /model/parse` and the API docs. The edge rules (who may speak, how much, how often) are in
+``identity``, ``middleware`` and the README's "Deployment: the public surface"."""
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from datetime import datetime, timezone
 from importlib.resources import files
 from typing import Any
 
-from fastapi import FastAPI, Request
+import anyio
+from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+from starlette.types import Scope
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.engine import DatabaseUnavailable
 from bot.messages import Inbound
+from bot.rate_limits import RateLimit, make_limiter
 from bot.service import Service
-from bot.storage.db import ping
+from bot.storage.db import check_writes, make_engine
+from bot.storage.models import Conversation
+from bot.web.identity import Caller, Refused, identity_for
+from bot.web.middleware import (AddressLimit, BodyLimit, BodyTooLarge, ErrorShield, SecurityHeaders, client_address,
+                                too_many)
 
 log = logging.getLogger(__name__)
 WEB_DIR = files("bot.web")
 MAX_BODY_CHARS = 64_000
+HEALTH_WAIT_SECONDS = 1.0
+PARSE_THREADS = 2
 RETRY_TEXT = ("Sorry, I couldn't save that just now. Please send it again in a moment: nothing you've already "
               "told me is lost.")
+# Sender and message ids become database keys: printable text only (PostgreSQL refuses NUL outright).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 class RestMessage(BaseModel):
-    """The Rasa REST channel's request, plus an optional client message id for safe retries."""
+    """The Rasa REST channel's request, plus an optional client message id for safe retries.
 
-    sender: str = Field(min_length=1, max_length=128)
+    ``sender`` is required from machine clients (bearer token) and ignored from the chat page,
+    whose sender is the one in its signed cookie.
+    """
+
+    sender: str | None = Field(default=None, min_length=1, max_length=128)
     message: str = Field(default="", max_length=MAX_BODY_CHARS)
     message_id: str | None = Field(default=None, min_length=1, max_length=128)
+
+    @field_validator("sender", "message_id")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and _UNPRINTABLE.search(value):
+            raise ValueError("must not contain control characters")
+        return value
 
 
 class ParseRequest(BaseModel):
@@ -40,46 +70,136 @@ class ParseRequest(BaseModel):
 
 
 def create_app(service: Service) -> FastAPI:
-    app = FastAPI(title="bizwatch", description="Report business crime and get prevention advice.")
+    settings = service.settings
+    docs = settings.api_docs
+    app = FastAPI(title="bizwatch", description="Report business crime and get prevention advice.",
+                  docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
+                  openapi_url="/openapi.json" if docs else None)
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.state.service = service
+    identity = identity_for(settings, service.sessions)
+    limiter = make_limiter(settings.redis_url, asynchronous=True)
+    per_sender = RateLimit("sender", settings.rate_limit_per_sender, limiter)
+    new_conversations = RateLimit("new-conversations", settings.new_conversations_per_address, limiter)
+    # Its own connection each time, with a short wait: the health check never queues behind turns.
+    health_database = make_engine(settings.database_url, wait_seconds=HEALTH_WAIT_SECONDS, poolclass=NullPool)
+    health_threads = anyio.CapacityLimiter(2)
+
+    def machine_client(scope: Scope) -> bool:
+        authorization = dict(scope["headers"]).get(b"authorization")
+        return authorization is not None and identity.token_ok(authorization.decode("latin-1"))
+
+    # Added innermost first: the proxy's forwarded address is read before anything counts by address.
+    app.add_middleware(AddressLimit, limit=RateLimit("address", settings.rate_limit_per_address, limiter),
+                       exempt=machine_client,
+                       paths=["/", "/chat/new", "/webhooks/rest/webhook", "/model/parse"])
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ErrorShield)
+    app.add_middleware(SecurityHeaders, always_https=settings.public_base_url.startswith("https://"))
+    if settings.trusted_proxies.strip():
+        app.add_middleware(ProxyHeadersMiddleware,
+                           trusted_hosts=[h.strip() for h in settings.trusted_proxies.split(",") if h.strip()])
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [{"field": ".".join(str(p) for p in e["loc"][1:]), "problem": e["msg"]} for e in error.errors()]
         return JSONResponse(status_code=422, content={"error": "The request was not in the expected form.",
-                                                      "problems": problems})
+                                                      "code": "invalid", "problems": problems})
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, error: Refused) -> JSONResponse:
+        return JSONResponse(status_code=error.status, headers=error.headers,
+                            content={"error": error.error, "code": error.code})
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, error: BodyTooLarge) -> JSONResponse:
+        return JSONResponse(status_code=413, headers=error.headers, content={"error": error.detail,
+                                                                            "code": "too_large"})
+
+    async def caller(request: Request) -> Caller:
+        return identity.caller(request)
 
     @app.get("/healthz")
-    def healthz() -> JSONResponse:
+    async def healthz() -> JSONResponse:
         try:
-            ping(service.database)
+            await anyio.to_thread.run_sync(check_writes, health_database, limiter=health_threads)
         except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
             log.warning("health check failed: %s", type(error).__name__)
-            return JSONResponse(status_code=503, content={"status": "unavailable", "database": "not answering"})
+            return JSONResponse(status_code=503, content={"status": "unavailable", "database": "not writable"})
         return JSONResponse(content={"status": "ok", "database": "ok"})
 
     @app.get("/", response_class=HTMLResponse)
-    def chat_page(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, "chat.html", {})
+    async def chat_page(request: Request) -> Response:
+        response = templates.TemplateResponse(request, "chat.html", {
+            "max_chars": settings.max_message_chars, "max_bytes": settings.max_body_bytes})
+        identity.issue(response, request, identity.sender(request))  # a new id, or the same one for longer
+        return response
+
+    @app.post("/chat/new", status_code=204)
+    async def new_chat(request: Request, who: Caller = Depends(caller)) -> Response:
+        """A fresh conversation (another person at the same browser): only the holder of a chat cookie
+        may swap it, and SameSite keeps other sites from doing it for them."""
+        if who.by != "cookie":
+            raise Refused(403, "not_a_chat", "Only the chat page can start a new chat.")
+        response = Response(status_code=204)
+        identity.issue(response, request)
+        return response
 
     @app.post("/webhooks/rest/webhook")
-    def rest_webhook(body: RestMessage) -> JSONResponse:
-        inbound = Inbound(channel="web", address=body.sender, message_id=body.message_id or uuid.uuid4().hex,
-                          text=body.message, received_at=datetime.now(timezone.utc))
+    async def rest_webhook(body: RestMessage, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
+        if who.by == "token":
+            if body.sender is None:
+                raise RequestValidationError([{"loc": ("body", "sender"), "msg": "Field required", "type": "missing"}])
+            sender = body.sender
+        else:
+            sender = who.sender or ""
+        verdict = await per_sender.ahit(f"web:{sender}")
+        if not verdict.allowed:
+            raise Refused(429, "rate_limited", too_many(verdict.retry_after)["error"],
+                          {"Retry-After": str(verdict.retry_after)})
         try:
-            replies = service.engine.handle(inbound)
-        except DatabaseUnavailable:
+            if who.by == "cookie" and await run_in_threadpool(is_new_conversation, service, sender):
+                verdict = await new_conversations.ahit(client_address(request.scope))
+                if not verdict.allowed:
+                    raise Refused(429, "too_many_conversations",
+                                  "A lot of new chats have been started from your connection. Please try again "
+                                  f"in {max(1, verdict.retry_after // 60)} minutes.",
+                                  {"Retry-After": str(verdict.retry_after)})
+            inbound = Inbound(channel="web", address=sender, message_id=body.message_id or uuid.uuid4().hex,
+                              text=body.message, received_at=datetime.now(timezone.utc))
+            replies = await run_in_threadpool(service.engine.handle, inbound)
+        except (DatabaseUnavailable, SQLAlchemyError) as error:
+            log.warning("turn not saved: %s", type(error).__name__)
             return JSONResponse(status_code=503, headers={"Retry-After": "2"},
-                                content=[{"recipient_id": body.sender, "text": RETRY_TEXT, "buttons": []}])
-        return JSONResponse(content=[_rest_reply(body.sender, reply.text, reply.buttons) for reply in replies])
+                                content=[{"recipient_id": sender, "text": RETRY_TEXT, "buttons": []}])
+        return JSONResponse(content=[_rest_reply(sender, reply.text, reply.buttons) for reply in replies])
 
-    @app.post("/model/parse")
-    def model_parse(body: ParseRequest) -> dict[str, Any]:
-        return dict(service.interpreter.parse(body.text, now=datetime.now(timezone.utc)))
+    if settings.model_parse_endpoint:
+        async def parse_access(request: Request) -> None:
+            """With a token configured, only its holders may parse (it costs CPU and says nothing to people)."""
+            if identity.token is not None and identity.caller(request).by != "token":
+                raise Refused(401, "no_token", "Send Authorization: Bearer <token>.",
+                              {"WWW-Authenticate": 'Bearer realm="bizwatch"'})
+
+        # Parses queue for a few threads of their own: a burst of long texts cannot take every worker
+        # thread and leave chat turns waiting for one.
+        parse_threads = anyio.CapacityLimiter(PARSE_THREADS)
+
+        @app.post("/model/parse", dependencies=[Depends(parse_access)])
+        async def model_parse(body: ParseRequest) -> dict[str, Any]:
+            parsed = await anyio.to_thread.run_sync(
+                lambda: service.interpreter.parse(body.text, now=datetime.now(timezone.utc)), limiter=parse_threads)
+            return dict(parsed)
 
     return app
+
+
+def is_new_conversation(service: Service, sender: str) -> bool:
+    """Whether this web sender has no conversation yet (starting one counts against the address)."""
+    with service.sessions() as session:
+        return session.scalar(select(Conversation.id).where(
+            Conversation.channel == "web", Conversation.address == sender)) is None
 
 
 def _rest_reply(recipient: str, text: str, buttons: Any) -> dict[str, Any]:

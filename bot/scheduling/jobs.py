@@ -1,0 +1,76 @@
+"""What the scheduler runs, and when.
+
+Job functions are module-level and take plain arguments (a database URL, numbers), so a job is
+fully described by its id, its function's name and its arguments, never by live objects. Each
+builds what it needs and lets it go; jobs run rarely, so that costs nothing worth keeping.
+Later jobs (CCTV reminders, campaigns) are added to ``scheduled_jobs``; the rows they act on live
+in our own tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.config import Settings
+from bot.storage.db import make_engine, make_session_factory
+from bot.storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """One job: APScheduler's ``add_job`` arguments, with the ones our rules require made explicit."""
+
+    id: str
+    func: Callable[..., Any]
+    trigger: BaseTrigger
+    misfire_grace_time: int
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RetentionDays:
+    draft_retention_days: int
+    processed_message_retention_days: int
+    contact_retention_days: int
+
+
+def purge_expired(database_url: str, draft_retention_days: int, processed_message_retention_days: int,
+                  contact_retention_days: int) -> str:
+    """Delete drafts, idle contacts and delivery records past their retention (bot.housekeeping)."""
+    from bot.housekeeping import purge
+
+    database = make_engine(database_url)
+    try:
+        with make_session_factory(database).begin() as session:
+            purged = purge(session, utcnow(), RetentionDays(draft_retention_days, processed_message_retention_days,
+                                                            contact_retention_days))
+    finally:
+        database.dispose()
+    return str(purged)
+
+
+def purge_arguments(settings: Settings) -> dict[str, Any]:
+    """``purge_expired``'s arguments from settings (the command line's ``db purge`` uses them too)."""
+    return {"database_url": settings.database_url,
+            "draft_retention_days": settings.draft_retention_days,
+            "processed_message_retention_days": settings.processed_message_retention_days,
+            "contact_retention_days": settings.contact_retention_days}
+
+
+def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
+    """Every job, with its trigger in local time."""
+    zone = ZoneInfo(settings.timezone)
+    return [
+        # 03:30, after the DST hour; a missed run (the process was down) still runs within 12 hours.
+        ScheduledJob(id="housekeeping.purge_expired", func=purge_expired,
+                     trigger=CronTrigger(hour=3, minute=30, timezone=zone),
+                     misfire_grace_time=int(timedelta(hours=12).total_seconds()),
+                     kwargs=purge_arguments(settings)),
+    ]

@@ -1,0 +1,121 @@
+"""Size and rate limits at the edge: 413 before a body is read, 429 with Retry-After, a cap on new chats."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot.rate_limits import RateLimit, make_limiter
+from bot.storage.models import Contact, Conversation
+from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve
+
+REDIS_URL = "redis://127.0.0.1:6379/2"
+
+
+def raw_request(port: int, head: str, body_parts: tuple[bytes, ...] = (), timeout: float = 10) -> bytes:
+    """Send ``head`` (and ``body_parts``) on a plain socket; the response's first bytes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(head.encode())
+        for part in body_parts:
+            try:
+                connection.sendall(part)
+            except OSError:
+                break  # the server has already answered and closed: it did not want the rest
+        return connection.recv(4096)
+
+
+def test_an_oversized_body_is_refused_from_its_length_without_being_read(live_server):
+    # 100 MB announced, not one byte sent: a server that read the body before answering would hang here.
+    answer = raw_request(live_server.port, f"POST {WEBHOOK} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                           "Content-Length: 100000000\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 413")
+    assert b"smaller parts" in answer and b"connection: close" in answer.lower()
+
+
+def test_an_oversized_chunked_body_is_refused_as_it_streams(live_server):
+    chunk = b"x" * 16_384
+    parts = tuple(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(64))  # 1 MB offered in chunks
+    answer = raw_request(live_server.port, f"POST {WEBHOOK} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                           "Transfer-Encoding: chunked\r\n\r\n", parts)
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_the_body_limit_is_a_setting(service):
+    with serve(service, rest_token=TOKEN, max_body_bytes=2048) as server:
+        small = httpx.post(f"{server.url}{WEBHOOK}", json={"sender": "a", "message": "x" * 1500}, headers=BEARER)
+        big = httpx.post(f"{server.url}{WEBHOOK}", json={"sender": "a", "message": "x" * 2100}, headers=BEARER)
+    assert small.status_code == 200 and big.status_code == 413
+
+
+def test_one_sender_sending_too_fast_gets_429_with_retry_after(service):
+    with serve(service, rate_limit_per_sender="3/minute") as server:
+        visitor = browser_like(server.url)
+        statuses = [visitor.post(WEBHOOK, json={"message": "hello"}) for _ in range(4)]
+        other = browser_like(server.url).post(WEBHOOK, json={"message": "hello"})
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429]
+    refused = statuses[-1]
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert "wait" in refused.json()["error"] and refused.json()["code"] == "rate_limited"
+    assert other.status_code == 200  # someone else is not held up
+
+
+def test_one_address_sending_too_much_gets_429_but_the_token_holder_does_not(service):
+    with serve(service, rest_token=TOKEN, rate_limit_per_address="4/minute") as server:
+        pages = [httpx.get(f"{server.url}/").status_code for _ in range(5)]
+        machine = [httpx.post(f"{server.url}{WEBHOOK}", json={"sender": f"m{i}", "message": "hi"},
+                              headers=BEARER).status_code for i in range(6)]
+        health = httpx.get(f"{server.url}/healthz").status_code
+    assert pages == [200, 200, 200, 200, 429]
+    assert machine == [200] * 6 and health == 200
+
+
+def test_new_conversations_from_one_address_are_capped_and_the_refused_one_stores_nothing(service, sessions):
+    with serve(service, new_conversations_per_address="2/hour") as server:
+        first, second, third = (browser_like(server.url) for _ in range(3))
+        assert first.post(WEBHOOK, json={"message": "report a crime"}).status_code == 200
+        assert second.post(WEBHOOK, json={"message": "hello"}).status_code == 200
+        refused = third.post(WEBHOOK, json={"message": "report a crime"})
+        # Conversations already started carry on.
+        assert first.post(WEBHOOK, json={"message": "no"}).status_code == 200
+    assert refused.status_code == 429 and refused.json()["code"] == "too_many_conversations"
+    assert int(refused.headers["retry-after"]) > 60
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 2
+        assert session.scalar(select(func.count()).select_from(Contact)) == 2
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_x_forwarded_for_counts_only_from_a_trusted_proxy(service, trusted):
+    with serve(service, rate_limit_per_address="2/minute", trusted_proxies="127.0.0.1" if trusted else "") as server:
+        statuses = [httpx.get(f"{server.url}/", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+                    for n in range(4)]
+    # Behind a trusted proxy four people each have their own allowance; otherwise the header is ignored.
+    assert statuses == ([200] * 4 if trusted else [200, 200, 429, 429])
+
+
+def redis_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+def test_limits_are_shared_through_redis_by_sync_and_async_users(request):
+    key = f"test-{request.node.name}-{id(request)}"
+    sync_limit = RateLimit("redis-check", "2/minute", make_limiter(REDIS_URL, asynchronous=False))
+    async_limit = RateLimit("redis-check", "2/minute", make_limiter(REDIS_URL, asynchronous=True))
+    assert sync_limit.hit(key).allowed
+    assert asyncio.run(async_limit.ahit(key)).allowed  # the same count, from another kind of caller
+    refused = sync_limit.hit(key)
+    assert not refused.allowed and refused.retry_after >= 1
+
+
+def test_a_rate_limit_store_that_is_away_lets_requests_through():
+    away = RateLimit("away", "1/minute", make_limiter("redis://127.0.0.1:1/0", asynchronous=False))
+    assert away.hit("someone").allowed and away.hit("someone").allowed

@@ -34,7 +34,12 @@ class Settings(BaseSettings):
         default=30, ge=1, description="How long an abandoned report draft is kept before deletion."
     )
     processed_message_retention_days: int = Field(
-        default=7, ge=1, description="How long handled message ids are kept to spot redelivery."
+        default=7, ge=1,
+        description="How long replies (and the record that the message they answer was handled) are kept to "
+                    "spot redelivery.",
+    )
+    delivery_record_retention_days: int = Field(
+        default=90, ge=1, description="How long sent reminders, updates and alerts are kept for delivery reports.",
     )
     contact_retention_days: int = Field(
         default=180, ge=1,

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from bot.messages import Inbound
-from bot.storage.models import Conversation, ProcessedMessage
+from bot.storage.models import Conversation, OutboxMessage
 from conftest import START
 
 
@@ -28,7 +28,7 @@ def test_a_message_delivered_twice_at_the_same_moment_has_one_effect(engine, ses
         replies = list(pool.map(deliver, range(4)))
     assert all(reply == replies[0] for reply in replies)
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedMessage)) == 1
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
         assert session.scalar(select(func.count()).select_from(Conversation)) == 1
 
 
@@ -45,4 +45,4 @@ def test_many_people_reporting_at_once_do_not_mix_up(engine, sessions):
         assert ["burglary", "robbery"][number % 2] in reply.lower()
     with sessions() as session:
         rows = session.scalars(select(Conversation)).all()
-        assert len(rows) == 12 and all(row.data["answered"] == ["danger", "crime_type"] for row in rows)
+        assert len(rows) == 12 and all(row.data["flow"]["answered"] == ["danger", "crime_type"] for row in rows)

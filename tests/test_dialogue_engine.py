@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from bot.engine import Engine
 from bot.messages import Attachment
 from bot.service import default_flows
-from bot.storage.models import Conversation, ProcessedMessage, Report, ReportAttachment
+from bot.storage.models import Conversation, OutboxMessage, Report, ReportAttachment
 from conftest import TEST_CAPABILITIES, Chat
 from dialog import PLACE, verify_dialog, you
 
@@ -111,9 +111,9 @@ def test_the_same_message_delivered_twice_has_one_effect(chat, sessions):
     assert again == first
     chat.say("shop theft", message_id="m3")
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedMessage)) == 3
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
         conversation = session.scalars(select(Conversation)).one()
-        assert conversation.data["answered"] == ["danger", "crime_type"]
+        assert conversation.data["flow"]["answered"] == ["danger", "crime_type"]
 
 
 def test_another_sender_reusing_a_message_id_gets_their_own_reply_not_the_first_senders(chat, engine, sessions):
@@ -125,7 +125,7 @@ def test_another_sender_reusing_a_message_id_gets_their_own_reply_not_the_first_
     reply = stranger.say("Kumar's Convenience Store", message_id="shared-id")
     assert "address" not in reply.lower() and "kumar" not in reply.lower()
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedMessage)) == 6
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 6
 
 
 def test_cancelling_empties_the_stored_replies_that_echoed_the_draft(chat, sessions):
@@ -134,7 +134,7 @@ def test_cancelling_empties_the_stored_replies_that_echoed_the_draft(chat, sessi
     chat.say("Kumar's Convenience Store", message_id="named")
     verify_dialog(chat, [("cancel", "cancel this report"), ("yes", "nothing has been sent")])
     with sessions() as session:
-        replies = session.scalars(select(ProcessedMessage.reply)).all()
+        replies = session.scalars(select(OutboxMessage.body)).all()
     assert len(replies) == 7
     assert not any("2:00pm" in str(reply) for reply in replies)
     assert chat.say("Kumar's Convenience Store", message_id="named") == ""

@@ -21,7 +21,7 @@ from bot.engine import DatabaseUnavailable, Engine
 from bot.messages import Inbound
 from bot.service import Service, default_flows
 from bot.storage.db import make_engine, make_session_factory
-from bot.storage.models import Conversation, ProcessedMessage, Report
+from bot.storage.models import Conversation, OutboxMessage, Report
 from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve
 
 PHONE = "07700 900461"
@@ -42,7 +42,7 @@ def count(sessions, model) -> int:
 def test_a_sender_or_message_id_no_database_can_key_on_is_ignored_on_every_channel(engine, sessions, address,
                                                                                   message_id):
     assert engine.handle(inbound(address, message_id)) == []
-    assert count(sessions, ProcessedMessage) == 0 and count(sessions, Conversation) == 0
+    assert count(sessions, OutboxMessage) == 0 and count(sessions, Conversation) == 0
 
 
 def test_nul_and_lone_surrogates_in_the_text_are_harmless(chat, sessions):
@@ -51,7 +51,7 @@ def test_nul_and_lone_surrogates_in_the_text_are_harmless(chat, sessions):
         assert chat.say(said)  # every message answered; on PostgreSQL a NUL used to be a 500
     with sessions() as session:
         stored = repr([session.scalars(select(Conversation.data)).all(),
-                       session.scalars(select(ProcessedMessage.reply)).all(),
+                       session.scalars(select(OutboxMessage.body)).all(),
                        [{c.key: getattr(r, c.key) for c in Report.__table__.columns}
                         for r in session.scalars(select(Report))]])
     assert "\\x00" not in stored and "\\ud8" not in stored and "\\udc" not in stored

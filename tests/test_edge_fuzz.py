@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 import httpx
 from starlette.routing import Mount
 
-from bot.storage.models import Contact, Conversation, ProcessedMessage, Report
+from bot.storage.models import Contact, Conversation, OutboxMessage, Report
 from bot.web.app import create_app
 from edge_servers import BEARER, TOKEN, WEBHOOK, EdgeServer, with_settings
 
@@ -58,7 +58,7 @@ def client(app):
 def stored(sessions) -> tuple[int, ...]:
     with sessions() as session:
         return tuple(session.scalar(select(func.count()).select_from(model))
-                     for model in (Conversation, Contact, ProcessedMessage, Report))
+                     for model in (Conversation, Contact, OutboxMessage, Report))
 
 
 def headers_for(auth: str) -> tuple[dict[str, str], dict[str, str] | None]:

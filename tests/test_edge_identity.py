@@ -7,7 +7,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import func, select
 
-from bot.storage.models import Contact, Conversation, ProcessedMessage, Report
+from bot.storage.models import Contact, Conversation, OutboxMessage, Report
 from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, machine, serve
 
 
@@ -20,7 +20,7 @@ def server(service):
 def rows(sessions) -> tuple[int, int, int, int]:
     with sessions() as session:
         return tuple(session.scalar(select(func.count()).select_from(model))  # type: ignore[return-value]
-                     for model in (Conversation, Contact, ProcessedMessage, Report))
+                     for model in (Conversation, Contact, OutboxMessage, Report))
 
 
 def alices_rows(sessions, address: str) -> tuple[object, ...]:
@@ -28,8 +28,8 @@ def alices_rows(sessions, address: str) -> tuple[object, ...]:
     with sessions() as session:
         conversation = session.scalars(select(Conversation).where(Conversation.address == address)).one()
         reports = [{c.key: getattr(r, c.key) for c in Report.__table__.columns} for r in session.scalars(select(Report))]
-        handled = session.scalars(select(ProcessedMessage.reply).where(ProcessedMessage.address == address)
-                                  .order_by(ProcessedMessage.id)).all()
+        handled = session.scalars(select(OutboxMessage.body).where(OutboxMessage.address == address)
+                                  .order_by(OutboxMessage.id)).all()
         return conversation.flow, conversation.step, conversation.data, reports, handled
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from bot.housekeeping import purge
 from bot.scheduling.jobs import purge_arguments, scheduled_jobs
 from bot.scheduling.runner import ElectedScheduler
-from bot.storage.models import Contact, Conversation, Lease, ProcessedMessage, Report
+from bot.storage.models import Contact, Conversation, Lease, OutboxMessage, Report
 from conftest import Clock
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,14 +37,16 @@ def old_records(sessions, now: datetime, days_ago: int) -> None:
         session.add(Report(channel="sms", status="draft", contact_id=contact.id, created_at=then, updated_at=then))
         session.add(Conversation(channel="sms", address="+447700900461", data={}, created_at=then,
                                  last_active_at=then))
-        session.add(ProcessedMessage(channel="sms", address="+447700900461", message_id="SM1", reply=[],
-                                     created_at=then))
+        for key, purpose, status in (("turn:SM1", "reply", "delivered"), ("reminder:1", "reminder", "failed")):
+            session.add(OutboxMessage(channel="sms", address="+447700900461", idempotency_key=key, purpose=purpose,
+                                      body=[], status=status, due_at=then, next_attempt_at=then, created_at=then,
+                                      updated_at=then))
 
 
 def counts(sessions) -> dict[str, int]:
     with sessions() as session:
         return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
-                for model in (Report, Contact, Conversation, ProcessedMessage)}
+                for model in (Report, Contact, Conversation, OutboxMessage)}
 
 
 def test_the_purge_job_runs_at_half_past_three_london_time(sessions, settings):
@@ -64,7 +66,7 @@ def test_the_purge_job_runs_at_half_past_three_london_time(sessions, settings):
             assert ran.wait(timeout=30), "the purge job did not run at 03:30"
         finally:
             runner.stop()
-    assert counts(sessions) == {"reports": 0, "contacts": 0, "conversations": 0, "processed_messages": 0}
+    assert counts(sessions) == {"reports": 0, "contacts": 0, "conversations": 0, "outbox": 0}
 
 
 def test_only_one_process_runs_the_jobs_and_another_takes_over(sessions, settings):

@@ -58,7 +58,7 @@ def test_migrations_build_the_schema_from_nothing(tmp_path):
     upgrade(url)
     upgrade(url)  # a second run is a no-op
     tables = set(inspect(make_engine(url)).get_table_names())
-    assert {"conversations", "processed_messages", "contacts", "reports", "report_items",
+    assert {"conversations", "outbox", "contacts", "reports", "report_items",
             "report_attachments", "alembic_version"} <= tables
 
 

@@ -9,12 +9,16 @@ of guessing. The business's sector (remembered) puts sector-specific advice firs
 from __future__ import annotations
 
 import re
+from typing import cast
+
+from pydantic import Field
 
 from bot.advice import Article, AdviceLibrary, default_library
 from bot.advice.vocabulary import TOPICS
 from bot.flows.answers import normalise
 from bot.flows.base import Turn, Wording
 from bot.messages import Button
+from bot.state import FlowState
 
 SECTOR_WORDS: tuple[tuple[str, str], ...] = (
     ("forecourt", r"\b(forecourts?|petrol station|filling station|garage forecourt|fuel station|service station)\b"),
@@ -48,8 +52,17 @@ def without_sector_context(query: str) -> str:
     return SECTOR_CONTEXT.sub(" ", query).strip(" ,.;")
 
 
+class AdviceState(FlowState):
+    """The articles that answered the last question, and the one on screen."""
+
+    results: list[str] = Field(default_factory=list)
+    article: str | None = None
+
+
 class AdviceFlow:
     """Prevention advice by topic or question; casual, so any other request simply takes over."""
+
+    State = AdviceState
 
     name = "advice"
     casual = True
@@ -109,6 +122,10 @@ class AdviceFlow:
         """Nothing to throw away: advice browsing stores no personal data."""
 
     # --- answering ----------------------------------------------------------------------------------
+    @staticmethod
+    def own(turn: Turn) -> AdviceState:
+        return cast(AdviceState, turn.flow_state)
+
     def _sector(self, turn: Turn, text: str) -> str | None:
         said = sector_in(text)
         if said and said != turn.contact.sector:
@@ -142,18 +159,18 @@ class AdviceFlow:
             self._topics(turn, "Sorry, I don't have advice that fits that. Here are the topics I can help with, "
                                "or try asking in other words.")
             return
-        turn.state["results"] = [article.id for article in results[:5]]
-        turn.state["article"] = results[0].id
+        state = self.own(turn)
+        state.results, state.article = [article.id for article in results[:5]], results[0].id
         self._show(turn, results[0])
 
     def _current(self, turn: Turn) -> Article | None:
-        article_id = turn.state.get("article")
+        article_id = self.own(turn).article
         return self.library.get(article_id) if article_id else None
 
     def _options(self, turn: Turn, *exclude: str) -> tuple[Button, ...]:
         options = [Button("Tell me more", "more"), Button("What to do today", "steps"),
                    Button("Related advice", "related"), Button("Other topics", "topics"), Button("Done", "done")]
-        if turn.state.get("suspended"):
+        if turn.state.suspended:
             options.insert(0, Button("Back to my report", "carry on"))
         return tuple(b for b in options if b.payload not in exclude)
 
@@ -177,28 +194,26 @@ class AdviceFlow:
         turn.say("Related advice:", tuple(Button(a.title, f"article {a.id}") for a in related))
 
     def _next(self, turn: Turn) -> None:
-        results = turn.state.get("results", [])
-        current = turn.state.get("article")
+        results, current = self.own(turn).results, self.own(turn).article
         position = results.index(current) + 1 if current in results else 0
         # Ids kept from an earlier turn may name an article since removed from the library.
         following = [a for a in (self.library.get(i) for i in results[position:]) if a is not None]
         if not following:
             self._topics(turn, "That's all I have on that. Here are the other topics.")
             return
-        turn.state["article"] = following[0].id
+        self.own(turn).article = following[0].id
         self._show(turn, following[0])
 
     def _topics(self, turn: Turn, lead: str) -> None:
         buttons = [Button(label, f"topic {code}") for code, label in self.library.topics_menu(turn.contact.sector)]
-        if turn.state.get("suspended"):
+        if turn.state.suspended:
             buttons.insert(0, Button("Back to my report", "carry on"))
         turn.say(lead, tuple(buttons))
 
     def _finish(self, turn: Turn) -> None:
         turn.conversation.flow = None
         turn.conversation.step = None
-        for key in ("results", "article"):
-            turn.state.pop(key, None)
-        if not turn.state.get("suspended"):
+        turn.flow_state = self.State()
+        if not turn.state.suspended:
             turn.say("Glad to help. Please report every incident, even small ones: it helps the police decide "
                      "where to patrol. In an emergency, call 999.")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.messages import Button, ChannelCapabilities, Inbound, Reply
+from bot.state import ConversationState, FlowState, SwitchOffer
 from bot.storage.models import Contact, Conversation
 from nlu.interpreter import EntityResult, ParseResult
 
@@ -40,12 +41,17 @@ class Turn:
     now: datetime
     settings: Settings
     capabilities: ChannelCapabilities
-    state: dict[str, Any]
+    # The engine's own state: flows may read it (is a report put aside?) but never change it.
+    state: ConversationState
+    # The flow under way keeps its own typed state here (an instance of its ``State``).
+    flow_state: FlowState = field(default_factory=FlowState)
     reply: Reply = field(default_factory=Reply)
     # The message was longer than the limit and was cut: a flow may ask for the rest.
     truncated: bool = False
     # The user has just said the danger is over (after 999 guidance): a new report need not ask again.
     safe_now: bool = False
+    # Set by a flow that offers to put itself aside for another (advice mid-report); the engine asks.
+    switch_offer: SwitchOffer | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -96,6 +102,8 @@ class Flow(Protocol):
     # a task flow (a report) keeps its answers and is only left by cancel or by putting it aside.
     casual: bool
     wording: Wording
+    # The type of the flow's own state, kept between turns in ``Turn.flow_state``.
+    State: type[FlowState]
 
     def start(self, turn: Turn) -> None:
         """Begin, using anything useful in the opening message, and ask the first question."""

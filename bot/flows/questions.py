@@ -4,8 +4,8 @@ Because the next question is always derived from what is answered, "back" and "c
 are the same operation (forget an answer, ask again) and answers given early (in the opening
 message) simply mark their questions answered. The report and the impact statement both use it.
 
-The flow's own working state lives in ``turn.state`` under the keys named in ``STATE_KEYS``; only
-this module reads or writes them (flows mark questions answered through ``mark_answered``).
+The flow's own working state is ``Progress`` (``turn.flow_state``); only this module changes it
+(flows mark questions answered through ``mark_answered``).
 """
 
 from __future__ import annotations
@@ -13,19 +13,27 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
+
+from pydantic import Field
 
 from bot.flows.answers import is_done, is_skip, is_unknown, normalise
 from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Invalid, Turn
 from bot.flows.status import report_status
 from bot.messages import Button
+from bot.state import FlowState, SwitchOffer
 
 Subject = TypeVar("Subject")
 SWITCH_CONFIDENCE = 0.6
-# answered: question names answered (or skipped); history: the order they were answered in, for
-# "back"; extending: a question whose cut-off long answer may go on in the next message;
-# changing: the "which part would you like to change?" menu is showing.
-STATE_KEYS = ("answered", "history", "extending", "changing")
+
+
+class Progress(FlowState):
+    """Where a question flow is: what is answered, the way back, and what is half-way."""
+
+    answered: list[str] = Field(default_factory=list)  # answered (or skipped, or noted from elsewhere)
+    history: list[str] = Field(default_factory=list)  # answered by their own question, in order: for "back"
+    extending: str | None = None  # a question whose cut-off long answer may go on in the next message
+    changing: bool = False  # the "which part would you like to change?" menu is showing
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,12 @@ class Question(Generic[Subject]):
     in_menu: bool = True
 
 
+def progress_of(turn: Turn) -> Progress:
+    return cast(Progress, turn.flow_state)
+
+
 def answered(turn: Turn) -> list[str]:
-    return turn.state.setdefault("answered", [])
+    return progress_of(turn).answered
 
 
 def mark_answered(turn: Turn, *names: str) -> None:
@@ -87,12 +99,12 @@ def mark_answered(turn: Turn, *names: str) -> None:
 
 
 def is_answered(turn: Turn, name: str) -> bool:
-    return name in turn.state.get("answered", [])
+    return name in answered(turn)
 
 
 def was_asked(turn: Turn, name: str) -> bool:
     """Answered by its own question, not just noted from something said elsewhere."""
-    return name in turn.state.get("history", [])
+    return name in progress_of(turn).history
 
 
 class QuestionFlow(Generic[Subject]):
@@ -101,6 +113,7 @@ class QuestionFlow(Generic[Subject]):
     name = "questions"
     casual = False
     questions: Sequence[Question[Subject]] = ()
+    State: type[Progress] = Progress
 
     # --- what a concrete flow provides -------------------------------------------------
     def load(self, turn: Turn) -> Subject:
@@ -117,9 +130,7 @@ class QuestionFlow(Generic[Subject]):
     # --- state -------------------------------------------------------------------------
     def reset(self, turn: Turn) -> None:
         """Forget every answer and the way back (a fresh subject)."""
-        for key in STATE_KEYS:
-            turn.state.pop(key, None)
-        turn.state.update(answered=[], history=[])
+        turn.flow_state = self.State()
 
     def forget(self, turn: Turn, name: str) -> None:
         question = self.by_name(name)
@@ -140,8 +151,9 @@ class QuestionFlow(Generic[Subject]):
                 return question
         return None
 
-    def history(self, turn: Turn) -> list[str]:
-        return turn.state.setdefault("history", [])
+    @staticmethod
+    def history(turn: Turn) -> list[str]:
+        return progress_of(turn).history
 
     # --- the Flow interface ------------------------------------------------------------
     def ask_next(self, turn: Turn, subject: Subject, prefix: str | None = None) -> None:
@@ -159,8 +171,8 @@ class QuestionFlow(Generic[Subject]):
 
     def handle(self, turn: Turn) -> None:
         subject = self.load(turn)
-        turn.state.pop("changing", None)
-        extending = turn.state.pop("extending", None)
+        progress = progress_of(turn)
+        extending, progress.extending, progress.changing = progress.extending, None, False
         question = self.current(turn, subject)
         if extending is not None:
             self._extend(turn, subject, self.by_name(extending))
@@ -191,7 +203,7 @@ class QuestionFlow(Generic[Subject]):
         self.history(turn).append(question.name)
         if turn.truncated and question.extend is not None:
             # A long paste was cut at the message limit: let the rest follow instead of moving on.
-            turn.state["extending"] = question.name
+            progress_of(turn).extending = question.name
             turn.say("Send the rest in your next message, or say 'that's all'.", (Button("That's all", "that's all"),))
             return
         noted = self.volunteered(turn, subject)
@@ -206,7 +218,7 @@ class QuestionFlow(Generic[Subject]):
         if not is_done(turn.text) and question.extend is not None and turn.text.strip():
             question.extend(subject, turn.text.strip())
             if turn.truncated:
-                turn.state["extending"] = question.name
+                progress_of(turn).extending = question.name
                 turn.say("Got that part. Send the rest, or say 'that's all'.", (Button("That's all", "that's all"),))
                 return
             self._clear_inapplicable(turn, subject)
@@ -246,7 +258,7 @@ class QuestionFlow(Generic[Subject]):
             self.reask(turn)
             return True
         if turn.intent == "get_advice":
-            turn.state.update(pending="switch", switch_to="advice", switch_text=turn.text)
+            turn.switch_offer = SwitchOffer(flow="advice", text=turn.text)
             turn.say(SWITCH_PROMPT, SWITCH_OPTIONS)
             return True
         return False
@@ -270,7 +282,9 @@ class QuestionFlow(Generic[Subject]):
 
     def back(self, turn: Turn) -> None:
         subject = self.load(turn)
-        if turn.state.pop("changing", None):
+        progress = progress_of(turn)
+        if progress.changing:
+            progress.changing = False
             self.ask_next(turn, subject, "OK, nothing changed.")  # from the "which part?" menu: the summary
             return
         history = self.history(turn)
@@ -289,7 +303,7 @@ class QuestionFlow(Generic[Subject]):
         if target is None or not target.applies(turn, subject):
             lead = "Which part would you like to change?" if target is None else \
                 "That isn't part of this report. Which part would you like to change?"
-            turn.state["changing"] = True
+            progress_of(turn).changing = True
             turn.say(lead, (*self.change_buttons(turn, subject), Button("Nothing, go back", "back")))
             return
         self.forget(turn, target.name)

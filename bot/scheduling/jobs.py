@@ -10,7 +10,7 @@ in our own tables.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,21 +36,22 @@ class ScheduledJob:
 
 @dataclass(frozen=True)
 class RetentionDays:
+    """How long each kind of record is kept (bot.housekeeping.Retention); the names match Settings."""
+
     draft_retention_days: int
     processed_message_retention_days: int
+    delivery_record_retention_days: int
     contact_retention_days: int
 
 
-def purge_expired(database_url: str, draft_retention_days: int, processed_message_retention_days: int,
-                  contact_retention_days: int) -> str:
-    """Delete drafts, idle contacts and delivery records past their retention (bot.housekeeping)."""
+def purge_expired(database_url: str, **retention_days: int) -> str:
+    """Delete drafts, idle contacts and old message records past their retention (bot.housekeeping)."""
     from bot.housekeeping import purge
 
     database = make_engine(database_url)
     try:
         with make_session_factory(database).begin() as session:
-            purged = purge(session, utcnow(), RetentionDays(draft_retention_days, processed_message_retention_days,
-                                                            contact_retention_days))
+            purged = purge(session, utcnow(), RetentionDays(**retention_days))
     finally:
         database.dispose()
     return str(purged)
@@ -59,9 +60,7 @@ def purge_expired(database_url: str, draft_retention_days: int, processed_messag
 def purge_arguments(settings: Settings) -> dict[str, Any]:
     """``purge_expired``'s arguments from settings (the command line's ``db purge`` uses them too)."""
     return {"database_url": settings.database_url,
-            "draft_retention_days": settings.draft_retention_days,
-            "processed_message_retention_days": settings.processed_message_retention_days,
-            "contact_retention_days": settings.contact_retention_days}
+            **{f.name: getattr(settings, f.name) for f in fields(RetentionDays)}}
 
 
 def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:

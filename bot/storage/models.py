@@ -46,25 +46,6 @@ class Conversation(Base):
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ProcessedMessage(Base):
-    """An inbound message already handled, with the reply it got, so redelivery changes nothing.
-
-    Keyed by sender as well as message id: another sender reusing an id is a different message
-    and must never be given this sender's reply (which can hold their name and phone number).
-    """
-
-    __tablename__ = "processed_messages"
-    __table_args__ = (UniqueConstraint("channel", "address", "message_id",
-                                       name="uq_processed_messages_channel_address_message_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(32))
-    address: Mapped[str] = mapped_column(String(255))
-    message_id: Mapped[str] = mapped_column(String(128))
-    reply: Mapped[list[Any]] = mapped_column(default=list)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-
 class Contact(Base):
     """A person we talk to, with what they asked us to remember for next time."""
 
@@ -83,6 +64,9 @@ class Contact(Base):
     business_address: Mapped[str | None] = mapped_column(Text)
     business_postcode: Mapped[str | None] = mapped_column(String(10))
     sector: Mapped[str | None] = mapped_column(String(20))
+    # Nothing is sent to an address that opted out (STOP) or cannot be reached (the bot was blocked).
+    opted_out_at: Mapped[datetime | None]
+    unreachable_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -201,3 +185,75 @@ class Heartbeat(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     beat_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """One logical message to send (a turn's replies, a reminder, an alert), written in the same
+    transaction as the change that causes it.
+
+    ``(channel, address, idempotency_key)`` is unique, so the same logical message is never queued
+    twice for one person; a turn's reply row (key ``turn:<inbound message id>``) is also the record
+    that the inbound message was handled, so a redelivered message gets this row's body again.
+    ``body`` is a list of channel-neutral messages; a channel renders each into one or more parts,
+    and ``parts_sent`` makes sure a retry never sends a part twice. Status only moves forward.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "address", "idempotency_key", name="uq_outbox_channel_address_idempotency_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(20))
+    body: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    provider_ids: Mapped[list[Any]] = mapped_column(default=list)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None]
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(String(300))
+    hold_reason: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+
+class DeliveryEvent(Base):
+    """One thing that happened to an outbox message: a send attempt or a provider's status report."""
+
+    __tablename__ = "delivery_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))  # attempt | status
+    status: Mapped[str] = mapped_column(String(16))
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(String(300))
+
+
+class Consent(Base):
+    """A record of someone opting in or out (PECR: when, how, what for, and the words they saw)."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_channel_address", "channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(16))  # opt_in | opt_out
+    scope: Mapped[str] = mapped_column(String(32))  # all | alerts | ...
+    source: Mapped[str] = mapped_column(String(40))  # sms_keyword, telegram_command, conversation, import
+    wording: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.channels import CAPABILITIES
 from bot.config import Settings
 from bot.emergency import EMERGENCY_TEXT, MINOR_THREAT_TEXT, THREAT_TEXT
-from bot.engine import EMERGENCY_HOLD, Engine
+from bot.engine import Engine
 from bot.flows.answers import yes_no
 from bot.messages import Inbound, Outbound
 from bot.service import default_flows
@@ -132,7 +132,7 @@ class Sandbox:
         """The conversation's question state and every draft row: what a danger message must not change."""
         row = self.connection.execute(select(Conversation.flow, Conversation.step, Conversation.data).where(
             Conversation.channel == "web", Conversation.address == address)).one_or_none()
-        data = {k: v for k, v in ((row.data or {}) if row else {}).items() if k not in ("buttons", EMERGENCY_HOLD)}
+        data = {k: v for k, v in ((row.data or {}) if row else {}).items() if k not in ("buttons", "emergency_hold")}
         rows = tuple(tuple(map(tuple, self.connection.execute(select(table)).all()))
                      for table in (Report.__table__, ReportItem.__table__, ReportAttachment.__table__))
         return (row.flow if row else None, row.step if row else None, data, rows)

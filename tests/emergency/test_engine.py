@@ -22,7 +22,7 @@ def draft(sessions) -> Report:
 
 def answered(sessions) -> list[str]:
     with sessions() as session:
-        return list(session.scalars(select(Conversation)).one().data["answered"])
+        return list(session.scalars(select(Conversation)).one().data["flow"]["answered"])
 
 
 def test_danger_mid_report_is_never_the_answer_and_holds_until_it_is_over(chat, sessions):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from bot.crime_types import asks
 from bot.flows.answers import truncate
 from bot.flows.base import Invalid, Turn
+from bot.flows.questions import Progress
 from bot.messages import Button
 from bot.reports.summary import money
 from bot.storage.models import Report
@@ -81,6 +82,17 @@ def is_fuel(report: Report) -> bool:
     return (report.details or {}).get("making_off_kind") == "fuel"
 
 
+class ReportProgress(Progress):
+    """A report's progress: its questions' state, the draft it fills, and the story it opened with."""
+
+    report_id: int | None = None
+    opening: str | None = None  # the first message, when it told the story, to start the description
+
+
+def own(turn: Turn) -> ReportProgress:
+    return cast(ReportProgress, turn.flow_state)
+
+
 def opening(turn: Turn) -> str | None:
     """The user's first message when it told the story, kept to start the description with."""
-    return turn.state.get("opening")
+    return own(turn).opening

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.crime_types import ACTION_FRAUD, ACTION_FRAUD_NAME, crime_type, label
 from bot.flows.base import Turn, Wording
 from bot.flows.questions import QuestionFlow, mark_answered
+from bot.flows.report.common import ReportProgress, own
 from bot.flows.report.goods import note_goods
 from bot.flows.report.sequence import QUESTIONS
 from bot.flows.report.volunteered import note_entities
@@ -24,6 +25,7 @@ OPENING_MIN_WORDS = 4
 class ReportFlow(QuestionFlow[Report]):
     name = "report"
     questions = QUESTIONS
+    State = ReportProgress
     wording = Wording(
         cancel_question="Cancel this report? Your answers so far will be deleted and nothing will be sent.",
         cancelled="Cancelled. Nothing has been sent to the police. If you need anything else, just say.",
@@ -35,7 +37,7 @@ class ReportFlow(QuestionFlow[Report]):
         self.offers = offers or []
 
     def load(self, turn: Turn) -> Report:
-        report_id = turn.state.get("report_id")
+        report_id = own(turn).report_id
         report = None
         if report_id is not None:
             # Items and attachments load lazily: most turns never touch them.
@@ -51,9 +53,8 @@ class ReportFlow(QuestionFlow[Report]):
                         vehicle_registrations=[])
         turn.session.add(report)
         turn.session.flush()
-        turn.state.pop("opening", None)
         self.reset(turn)
-        turn.state["report_id"] = report.id
+        own(turn).report_id = report.id
         return report
 
     def start(self, turn: Turn) -> None:
@@ -75,7 +76,7 @@ class ReportFlow(QuestionFlow[Report]):
             mark_answered(turn, "danger")  # they have just told us it is over
         noted = note_entities(turn, report)
         if report.crime_type and len(turn.text.split()) >= OPENING_MIN_WORDS:
-            turn.state["opening"] = turn.text[:4000]
+            own(turn).opening = turn.text[:4000]
             taken = note_goods(turn, report, turn.text)
             if taken:
                 noted.append(f"taken: {taken}")
@@ -96,7 +97,7 @@ class ReportFlow(QuestionFlow[Report]):
         return f"{what}, started {started}"
 
     def discard(self, turn: Turn) -> None:
-        report_id = turn.state.get("report_id")
+        report_id = own(turn).report_id
         report = turn.session.get(Report, report_id) if report_id is not None else None
         if report is not None and report.status == "draft":
             turn.session.delete(report)
@@ -120,9 +121,6 @@ class ReportFlow(QuestionFlow[Report]):
         turn.conversation.flow = None
         turn.conversation.step = None
         self.reset(turn)
-        for key in ("report_id", "opening", "answered", "history"):
-            turn.state.pop(key, None)
-        turn.state["last_report"] = {"reference": reference, "crime_type": report.crime_type}
 
     def offers_for(self, report: Report) -> list[Button]:
         return [Button(b.title, b.payload.format(crime_type=report.crime_type or "")) for b in self.offers]

@@ -21,7 +21,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
-import sklearn  # noqa: E402
 
 from nlu import embedded  # noqa: E402
 from nlu.evaluation import EVAL_NOW  # noqa: E402
@@ -61,7 +60,9 @@ def main() -> None:
     per_message_median = np.median(ms.reshape(args.repeat, len(texts)), axis=0)
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-    print(f"python {platform.python_version()}, scikit-learn {sklearn.__version__}, {platform.machine()}")
+    from importlib.metadata import version
+
+    print(f"python {platform.python_version()}, scikit-learn {version('scikit-learn')}, {platform.machine()}")
     print(f"training data: {TRAINING_FILE.name}, {len(interpreter.classifier.intents)} intents")
     print(f"load YAML:           {load_seconds * 1000:8.1f} ms")
     print(f"train (load+fit):    {train_seconds:8.2f} s")

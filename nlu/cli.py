@@ -11,6 +11,8 @@ from typing import Optional
 
 import typer
 
+from nlu.paths import DEFAULT_CACHE_DIR
+
 app = typer.Typer(help="Language understanding: parse, train, test, export-rasa.", no_args_is_help=True,
                   add_completion=False)
 
@@ -31,17 +33,23 @@ def _now(value: str | None) -> datetime | None:
 
 @app.command()
 def parse(
-    text: str = typer.Argument(..., help="The message to parse."),
-    now: Optional[str] = typer.Option(None, help="Message time (ISO 8601) for relative dates; default: now."),
-    interpreter: str = typer.Option("embedded", envvar="BIZWATCH_INTERPRETER", help="embedded or rasa."),
-    rasa_url: Optional[str] = typer.Option(None, envvar="BIZWATCH_RASA_URL"),
-    rasa_token: Optional[str] = typer.Option(None, envvar="BIZWATCH_RASA_TOKEN"),
-    timeout: float = typer.Option(3.0, envvar="BIZWATCH_RASA_TIMEOUT_SECONDS"),
-    cache_dir: Optional[str] = typer.Option(None, envvar="BIZWATCH_NLU_CACHE_DIR", help="Model cache directory."),
+    text: str = typer.Argument(..., metavar="TEXT", help="The message to parse."),
+    now: Optional[str] = typer.Option(None, metavar="ISO-TIME",
+                                      help="Message time for relative dates, e.g. 2024-11-27T16:00 (default: now)."),
+    interpreter: str = typer.Option("embedded", metavar="embedded|rasa", envvar="BIZWATCH_INTERPRETER",
+                                    help="The in-process model, or a Rasa server."),
+    rasa_url: Optional[str] = typer.Option(None, metavar="URL", envvar="BIZWATCH_RASA_URL",
+                                           help="Rasa server address (for --interpreter rasa)."),
+    rasa_token: Optional[str] = typer.Option(None, metavar="TOKEN", envvar="BIZWATCH_RASA_TOKEN",
+                                             help="Rasa server token, if it needs one."),
+    timeout: float = typer.Option(3.0, metavar="SECONDS", envvar="BIZWATCH_RASA_TIMEOUT_SECONDS",
+                                  help="How long to wait for the Rasa server."),
+    cache_dir: str = typer.Option(DEFAULT_CACHE_DIR, metavar="DIR", envvar="BIZWATCH_NLU_CACHE_DIR",
+                                  help="Where the trained model is kept between runs."),
 ) -> None:
     """Print the parse of TEXT as one JSON object (Rasa /model/parse shape)."""
     from nlu.factory import build_interpreter
-    from nlu.rasa_http import InterpreterUnavailable
+    from nlu.interpreter import InterpreterUnavailable
 
     try:
         result = build_interpreter(interpreter, rasa_url=rasa_url, rasa_token=rasa_token, timeout=timeout,
@@ -54,10 +62,11 @@ def parse(
 
 @app.command()
 def train(
-    data: Optional[Path] = typer.Option(None, help="Training file or directory (default nlu/data/nlu.yml)."),
-    folds: int = typer.Option(5, min=2, help="Cross-validation folds (0 figures are skipped with --no-cv)."),
-    cv: bool = typer.Option(True, "--cv/--no-cv", help="Report cross-validation figures."),
-    cache_dir: Optional[str] = typer.Option(None, envvar="BIZWATCH_NLU_CACHE_DIR", help="Write the model here."),
+    data: Optional[Path] = typer.Option(None, metavar="PATH", help="Training file or directory (default nlu/data/nlu.yml)."),
+    folds: int = typer.Option(5, min=2, metavar="N", help="Cross-validation folds (at least 2)."),
+    cv: bool = typer.Option(True, "--cv/--no-cv", metavar="", help="Report cross-validation figures (slower)."),
+    cache_dir: str = typer.Option(DEFAULT_CACHE_DIR, metavar="DIR", envvar="BIZWATCH_NLU_CACHE_DIR",
+                                  help="Where to keep the trained model, so 'parse' and the service load it."),
 ) -> None:
     """Train the embedded model and report cross-validation figures."""
     from nlu import embedded
@@ -79,14 +88,17 @@ def train(
 
 @app.command("test")
 def test_command(
-    data: Optional[Path] = typer.Option(None, help="Training file or directory (default nlu/data/nlu.yml)."),
-    test_file: Optional[Path] = typer.Option(None, "--test-file", help="Held-out file (default nlu/data/test.yml)."),
-    report: Path = typer.Option(Path("var/nlu-report.json"), help="Where to write the JSON report."),
-    now: Optional[str] = typer.Option(None, help="Message time for test.yml's datetimes (default the file's)."),
-    min_accuracy: float = typer.Option(0.0, help="Exit 1 if intent accuracy is below this."),
-    min_emergency_recall: float = typer.Option(0.0, help="Exit 1 if emergency recall is below this."),
-    min_crime_type_f1: float = typer.Option(0.0, help="Exit 1 if crime_type entity F1 is below this."),
-    min_value_accuracy: float = typer.Option(0.0, help="Exit 1 if money or datetime exact-value accuracy is below this."),
+    data: Optional[Path] = typer.Option(None, metavar="PATH", help="Training file or directory (default nlu/data/nlu.yml)."),
+    test_file: Optional[Path] = typer.Option(None, "--test-file", metavar="FILE",
+                                             help="Held-out file (default nlu/data/test.yml)."),
+    report: Path = typer.Option(Path("var/nlu-report.json"), metavar="FILE", help="Where to write the JSON report."),
+    now: Optional[str] = typer.Option(None, metavar="ISO-TIME", help="Message time for the held-out datetimes "
+                                      "(default the one test.yml states)."),
+    min_accuracy: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if intent accuracy is below this."),
+    min_emergency_recall: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if emergency recall is below this."),
+    min_crime_type_f1: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if crime_type entity F1 is below this."),
+    min_value_accuracy: float = typer.Option(0.0, metavar="FRACTION",
+                                             help="Exit 1 if money or datetime exact-value accuracy is below this."),
 ) -> None:
     """Evaluate on the held-out file like `rasa test nlu`; exit non-zero below the thresholds."""
     from nlu.embedded import EmbeddedInterpreter
@@ -141,7 +153,7 @@ def _print_report(result: dict) -> None:
 
 
 @app.command("export-rasa")
-def export_rasa(target: Path = typer.Argument(..., help="Directory for the Rasa project.")) -> None:
+def export_rasa(target: Path = typer.Argument(..., metavar="DIR", help="Directory for the Rasa project.")) -> None:
     """Write a Rasa 3.6 project (config.yml, domain.yml, data/nlu.yml) that trains the same model."""
     from nlu.rasa_export import export_rasa_project
 

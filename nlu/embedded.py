@@ -1,9 +1,11 @@
 """The default interpreter: trains in-process from the Rasa YAML, no server, no network.
 
-A trained model is cached per process, keyed by a SHA-256 of the training files plus the
-scikit-learn version and the classifier settings, so constructing ``EmbeddedInterpreter()`` many
-times (as tests and worker threads do) trains once. With ``cache_dir`` the model is also pickled
-there and reused across processes; a cache file that fails to load is ignored and rebuilt.
+A trained model is cached per process, keyed by a SHA-256 of the training files, of the source of
+the modules that turn text into features, and of the classifier settings, so constructing
+``EmbeddedInterpreter()`` many times (as tests and worker threads do) trains once, and a cached
+model never outlives a change to the code that made it. With ``cache_dir`` the model is also
+pickled there and reused across processes; a cache file that fails to load is ignored and rebuilt.
+Loading a cached model imports neither scikit-learn nor the YAML loader.
 """
 
 from __future__ import annotations
@@ -17,38 +19,39 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sklearn
-
 from nlu.classifier import ClassifierConfig, IntentClassifier
 from nlu.extractors import extract_entities
 from nlu.interpreter import ParseResult
-from nlu.loader import DATA_DIR, TRAINING_FILE, TrainingData, data_hash, load_data
+from nlu.paths import DATA_DIR, HELD_OUT_FILES, TRAINING_FILE, data_hash
 
 log = logging.getLogger(__name__)
 
 _MODELS: dict[str, IntentClassifier] = {}
 _LOCK = threading.Lock()
 RANKING_LENGTH = 10
-MODEL_FORMAT = 1  # bump when IntentClassifier's pickled shape changes, so old cache files are not used
+# The modules whose code shapes a trained model: their source is part of the cache key.
+_MODEL_CODE = ("classifier.py", "features.py", "linear.py", "embedded.py")
 
 
 def training_files(data_dir: str | Path | None = None) -> list[Path]:
     """The files a model is trained on: ``nlu.yml`` (or every YAML file in ``data_dir`` except
-    the held-out ``test.yml``)."""
+    the held-out ones, ``HELD_OUT_FILES``)."""
     if data_dir is None:
         return [TRAINING_FILE]
     directory = Path(data_dir)
     if directory.is_file():
         return [directory]
-    return sorted(p for p in directory.glob("*.y*ml") if p.name not in ("test.yml", "test.yaml"))
+    return sorted(p for p in directory.glob("*.y*ml") if p.name not in HELD_OUT_FILES)
 
 
 def model_key(files: list[Path], config: ClassifierConfig) -> str:
+    code = data_hash(Path(__file__).parent / name for name in _MODEL_CODE)
     settings = hashlib.sha256(repr(config).encode()).hexdigest()[:8]  # not hash(): that is salted per process
-    return f"{data_hash(files)[:24]}-sk{sklearn.__version__}-f{MODEL_FORMAT}-{settings}"
+    return f"{data_hash(files)[:24]}-c{code[:12]}-{settings}"
 
 
-def train(data: TrainingData, config: ClassifierConfig | None = None) -> IntentClassifier:
+def train(data, config: ClassifierConfig | None = None) -> IntentClassifier:
+    """A classifier trained on ``data`` (``nlu.loader.TrainingData``)."""
     texts = [e.text for e in data.examples]
     intents = [e.intent for e in data.examples]
     return IntentClassifier(config or ClassifierConfig()).fit(texts, intents, data.regexes)
@@ -91,6 +94,8 @@ class EmbeddedInterpreter:
         return None
 
     def _train_and_store(self) -> IntentClassifier:
+        from nlu.loader import load_data
+
         model = train(load_data(self.files), self.config)
         path = self._cache_file()
         if path is not None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -97,6 +100,21 @@ def test_disk_cache_round_trip_and_corrupt_cache(tmp_path, interpreter, monkeypa
     third = EmbeddedInterpreter(cache_dir=tmp_path)
     assert third.parse("hiya")["intent"]["name"] == "greet"
     assert isinstance(pickle.loads(cache_file.read_bytes()), type(third.classifier))  # rebuilt
+
+
+def test_a_cached_model_loads_without_scikit_learn(tmp_path):
+    """What makes `bizwatch nlu parse` quick: a second process only unpickles plain arrays."""
+    EmbeddedInterpreter(cache_dir=tmp_path)  # writes the cache (or finds the model trained in this process)
+    if not list(tmp_path.glob("intent-model-*.pkl")):
+        embedded.clear_memory_cache()
+        EmbeddedInterpreter(cache_dir=tmp_path)
+    script = ("import sys, json; from nlu.embedded import EmbeddedInterpreter; "
+              f"r = EmbeddedInterpreter(cache_dir={str(tmp_path)!r}).parse('someone nicked £80 of meat'); "
+              "print(json.dumps([r['intent']['name'], sorted(m for m in ('sklearn', 'scipy') if m in sys.modules)]))")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True,
+                         env={"PYTHONPATH": str(root), "PATH": ""}).stdout
+    assert out.strip() == '["report_crime", []]'
 
 
 def test_model_key_changes_with_the_data(tmp_path):

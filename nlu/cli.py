@@ -79,7 +79,8 @@ def train(
     seconds = time.perf_counter() - started
     training = load_data(interpreter.files)
     report = {"examples": len(training.examples), "intents": len(training.intents), "train_seconds": round(seconds, 3),
-              "model_key": interpreter.key, "warnings": training.warnings}
+              "model_key": interpreter.key, "warnings": training.warnings,
+              "crime_types": interpreter.model.crime_types.cross_validation}
     if cv:
         report["cross_validation"] = cross_validate(training, folds=folds)
         report["cross_validation"].pop("per_intent")
@@ -96,17 +97,22 @@ def test_command(
                                       "(default the one test.yml states)."),
     min_accuracy: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if intent accuracy is below this."),
     min_emergency_recall: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if emergency recall is below this."),
+    crime_type_file: Optional[Path] = typer.Option(None, "--crime-type-file", metavar="FILE",
+                                                   help="Held-out crime types (default nlu/data/crime_types_holdout.yml)."),
     min_crime_type_f1: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if crime_type entity F1 is below this."),
+    min_crime_type_accuracy: float = typer.Option(0.0, metavar="FRACTION",
+                                                  help="Exit 1 if held-out crime-type accuracy is below this."),
     min_value_accuracy: float = typer.Option(0.0, metavar="FRACTION",
                                              help="Exit 1 if money or datetime exact-value accuracy is below this."),
 ) -> None:
     """Evaluate on the held-out file like `rasa test nlu`; exit non-zero below the thresholds."""
     from nlu.embedded import EmbeddedInterpreter
     from nlu.evaluation import EVAL_NOW, evaluate
-    from nlu.loader import TEST_FILE, load_data
+    from nlu.loader import CRIME_TYPES_HOLDOUT_FILE, TEST_FILE, load_crime_type_holdout, load_data
 
     interpreter = EmbeddedInterpreter(data_dir=data)
-    result = evaluate(interpreter, load_data([test_file or TEST_FILE]), now=_now(now) or EVAL_NOW)
+    result = evaluate(interpreter, load_data([test_file or TEST_FILE]), now=_now(now) or EVAL_NOW,
+                      crime_type_items=load_crime_type_holdout(crime_type_file or CRIME_TYPES_HOLDOUT_FILE))
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     _print_report(result)
@@ -116,6 +122,7 @@ def test_command(
         ("intent_accuracy", s["intent_accuracy"], min_accuracy),
         ("emergency_recall", s["emergency_recall"], min_emergency_recall),
         ("crime_type_f1", s["crime_type_f1"], min_crime_type_f1),
+        ("crime_type_accuracy", s["crime_type_accuracy"], min_crime_type_accuracy),
         ("money_value_accuracy", s["money_value_accuracy"], min_value_accuracy),
         ("datetime_value_accuracy", s["datetime_value_accuracy"], min_value_accuracy),
     ) if (value or 0.0) < minimum]
@@ -149,6 +156,11 @@ def _print_report(result: dict) -> None:
     out.write(f"\nentity errors ({len(result['entity_errors'])})\n")
     for error in result["entity_errors"]:
         out.write(f"  {error['entity']}: gold {error['gold']!r} predicted {error['predicted']!r}: {error['text']}\n")
+    crime = result["crime_types"]
+    out.write(f"\nheld-out crime types: accuracy {crime['accuracy']:.4f} over {crime['examples']} messages, "
+              f"{crime['false_crime_types']} false crime type(s), {crime['missed']} missed\n")
+    for error in crime["errors"]:
+        out.write(f"  {error['gold']} -> {error['predicted']}: {error['text']}\n")
     out.write(f"\nsummary {json.dumps(result['summary'])}\nlatency {json.dumps(result['latency_ms'])}\n")
 
 

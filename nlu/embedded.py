@@ -16,21 +16,34 @@ import os
 import pickle
 import tempfile
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from nlu.classifier import ClassifierConfig, IntentClassifier
+from nlu.crime_classifier import CrimeTypeRecogniser, train_recogniser
 from nlu.extractors import extract_entities
 from nlu.interpreter import ParseResult
 from nlu.paths import DATA_DIR, HELD_OUT_FILES, TRAINING_FILE, data_hash
 
 log = logging.getLogger(__name__)
 
-_MODELS: dict[str, IntentClassifier] = {}
 _LOCK = threading.Lock()
 RANKING_LENGTH = 10
 # The modules whose code shapes a trained model: their source is part of the cache key.
-_MODEL_CODE = ("classifier.py", "features.py", "linear.py", "embedded.py")
+_MODEL_CODE = ("classifier.py", "features.py", "linear.py", "embedded.py", "crime_classifier.py", "wordforms.py",
+               "extractors/crime_types.py")
+
+
+@dataclass
+class TrainedModel:
+    """What training makes and the cache keeps: the intent classifier and the crime-type recogniser."""
+
+    intent: IntentClassifier
+    crime_types: CrimeTypeRecogniser
+
+
+_MODELS: dict[str, TrainedModel] = {}
 
 
 def training_files(data_dir: str | Path | None = None) -> list[Path]:
@@ -50,11 +63,12 @@ def model_key(files: list[Path], config: ClassifierConfig) -> str:
     return f"{data_hash(files)[:24]}-c{code[:12]}-{settings}"
 
 
-def train(data, config: ClassifierConfig | None = None) -> IntentClassifier:
-    """A classifier trained on ``data`` (``nlu.loader.TrainingData``)."""
+def train(data, config: ClassifierConfig | None = None) -> TrainedModel:
+    """The models trained on ``data`` (``nlu.loader.TrainingData``)."""
     texts = [e.text for e in data.examples]
     intents = [e.intent for e in data.examples]
-    return IntentClassifier(config or ClassifierConfig()).fit(texts, intents, data.regexes)
+    return TrainedModel(IntentClassifier(config or ClassifierConfig()).fit(texts, intents, data.regexes),
+                        train_recogniser(data))
 
 
 class EmbeddedInterpreter:
@@ -67,9 +81,10 @@ class EmbeddedInterpreter:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.tz = tz
         self.key = model_key(self.files, self.config)
-        self.classifier = self._load_or_train()
+        self.model = self._load_or_train()
+        self.classifier = self.model.intent
 
-    def _load_or_train(self) -> IntentClassifier:
+    def _load_or_train(self) -> TrainedModel:
         with _LOCK:
             model = _MODELS.get(self.key)
             if model is None:
@@ -80,20 +95,20 @@ class EmbeddedInterpreter:
     def _cache_file(self) -> Path | None:
         return self.cache_dir / f"intent-model-{self.key}.pkl" if self.cache_dir else None
 
-    def _from_disk(self) -> IntentClassifier | None:
+    def _from_disk(self) -> TrainedModel | None:
         path = self._cache_file()
         if path is None or not path.exists():
             return None
         try:
             with path.open("rb") as handle:
                 model = pickle.load(handle)  # our own file, written below; never user input
-            if isinstance(model, IntentClassifier):
+            if isinstance(model, TrainedModel):
                 return model
         except Exception as exc:  # a truncated or incompatible cache is rebuilt, not fatal
             log.warning("ignoring unreadable NLU model cache %s: %s", path, exc)
         return None
 
-    def _train_and_store(self) -> IntentClassifier:
+    def _train_and_store(self) -> TrainedModel:
         from nlu.loader import load_data
 
         model = train(load_data(self.files), self.config)
@@ -117,7 +132,7 @@ class EmbeddedInterpreter:
             return {"text": text, "intent": {"name": "out_of_scope", "confidence": 1.0}, "entities": [],
                     "intent_ranking": [{"name": "out_of_scope", "confidence": 1.0}]}
         name, confidence, ranking = self.classifier.predict(text)
-        entities = [span.to_rasa() for span in extract_entities(text, now, self.tz)]
+        entities = [span.to_rasa() for span in extract_entities(text, now, self.tz, self.model.crime_types.find)]
         return {
             "text": text,
             "intent": {"name": name, "confidence": round(confidence, 4)},
@@ -132,4 +147,4 @@ def clear_memory_cache() -> None:
         _MODELS.clear()
 
 
-__all__ = ["DATA_DIR", "EmbeddedInterpreter", "clear_memory_cache", "train", "training_files"]
+__all__ = ["DATA_DIR", "EmbeddedInterpreter", "TrainedModel", "clear_memory_cache", "train", "training_files"]

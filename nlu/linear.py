@@ -79,6 +79,20 @@ class LinearTextModel:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(all_indices), np.concatenate(all_values)
 
+    def contributions(self, text: str, label: str) -> dict[str, float]:
+        """How much each of the text's features moves the score of ``label`` away from the average
+        class (what the feature says for this class in particular)."""
+        column = self.classes.index(label)
+        centred = self.coef_t[:, column] - self.coef_t.mean(axis=1)
+        indices, values = self.features(text)
+        names = {}
+        for block in self.blocks:
+            for gram in set(block.analyzer(text)):
+                index = block.vocabulary.get(gram)
+                if index is not None:
+                    names[index + block.offset] = gram
+        return {names[i]: float(v * centred[i]) for i, v in zip(indices.tolist(), values)}
+
     def probabilities(self, text: str) -> np.ndarray:
         indices, values = self.features(text)
         scores = self.intercept + values @ self.coef_t[indices]

@@ -22,7 +22,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from nlu.paths import CRIME_TYPES_HOLDOUT_FILE, DATA_DIR, HELD_OUT_FILES, TEST_FILE, TRAINING_FILE, data_hash
 
 __all__ = ["CRIME_TYPES_HOLDOUT_FILE", "DATA_DIR", "EntityAnnotation", "Example", "NLUDataError", "TEST_FILE",
-           "TRAINING_FILE", "TrainingData", "data_hash", "load_data", "load_file", "load_string", "parse_annotated"]
+           "TRAINING_FILE", "TrainingData", "data_hash", "load_crime_type_holdout", "load_data", "load_file",
+           "load_string", "parse_annotated"]
 
 _KNOWN_VERSIONS = {"2.0", "3.0", "3.1"}
 _ITEM_KINDS = ("intent", "synonym", "regex", "lookup")
@@ -284,3 +285,28 @@ def _example_lines(node: Node, file, kind: str, name: str):
                 raise NLUDataError(file, _line(entry), f"example in {kind} {name!r} must be text")
     else:
         raise NLUDataError(file, _line(node), f"examples of {kind} {name!r} must be a block string or a list")
+
+
+def load_crime_type_holdout(path: str | Path = CRIME_TYPES_HOLDOUT_FILE) -> list[tuple[str, str, str]]:
+    """(text, crime type code or "none", "file:line") from a held-out crime-type file: a top-level
+    ``crime_types`` list of ``- crime_type: CODE`` items with ``examples: |`` like intents. The
+    training loader refuses the ``crime_types`` key, so such a file can never be trained on."""
+    path = Path(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise NLUDataError(path, None, f"cannot read held-out crime types: {exc}") from None
+    if not isinstance(root, MappingNode):
+        raise NLUDataError(path, None, "the top level must be a mapping with 'crime_types'")
+    items = next((v for k, v in root.value if k.value == "crime_types"), None)
+    if not isinstance(items, SequenceNode):
+        raise NLUDataError(path, _line(root), "'crime_types' must be a list of '- crime_type: CODE' items")
+    found = []
+    for item in items.value:
+        fields = {k.value: v for k, v in item.value} if isinstance(item, MappingNode) else {}
+        if set(fields) != {"crime_type", "examples"} or not isinstance(fields["crime_type"], ScalarNode):
+            raise NLUDataError(path, _line(item), "each item needs 'crime_type' and 'examples' and nothing else")
+        code = str(fields["crime_type"].value).strip()
+        for text, line in _example_lines(fields["examples"], path, "crime_type", code):
+            found.append((text, code, f"{path}:{line}"))
+    return found

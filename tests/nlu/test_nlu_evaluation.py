@@ -59,6 +59,8 @@ def test_cli_test_writes_report_and_fails_below_threshold(tmp_path):
     assert ok.exit_code == 0, ok.output
     assert "intent accuracy" in ok.output and "confusion" in ok.output
     assert json.loads(path.read_text())["summary"]["emergency_recall"] == 1.0
+    assert json.loads(path.read_text())["summary"]["crime_type_accuracy"] >= 0.95
+    assert "held-out crime types: accuracy" in ok.output
     failed = runner.invoke(app, ["test", "--report", str(path), "--min-accuracy", "1.01"])
     assert failed.exit_code == 1 and "intent_accuracy" in failed.output
 
@@ -68,6 +70,7 @@ def test_cli_train_reports_cross_validation(tmp_path):
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["cross_validation"]["folds"] == 3 and 0.5 < figures["cross_validation"]["accuracy"] <= 1
+    assert 0.5 < figures["crime_types"]["accuracy"] <= 1 and len(figures["crime_types"]["thresholds"]) == 2
 
 
 @pytest.mark.parametrize("command", ["parse", "train", "test"])

@@ -99,10 +99,10 @@ def test_disk_cache_round_trip_and_corrupt_cache(tmp_path, interpreter, monkeypa
     cache_file.write_bytes(b"not a pickle")
     third = EmbeddedInterpreter(cache_dir=tmp_path)
     assert third.parse("hiya")["intent"]["name"] == "greet"
-    assert isinstance(pickle.loads(cache_file.read_bytes()), type(third.classifier))  # rebuilt
+    assert isinstance(pickle.loads(cache_file.read_bytes()), type(third.model))  # rebuilt
 
 
-def test_a_cached_model_loads_without_scikit_learn(tmp_path):
+def test_a_cached_model_loads_without_scikit_learn_or_the_yaml_loader(tmp_path):
     """What makes `bizwatch nlu parse` quick: a second process only unpickles plain arrays."""
     EmbeddedInterpreter(cache_dir=tmp_path)  # writes the cache (or finds the model trained in this process)
     if not list(tmp_path.glob("intent-model-*.pkl")):
@@ -110,7 +110,7 @@ def test_a_cached_model_loads_without_scikit_learn(tmp_path):
         EmbeddedInterpreter(cache_dir=tmp_path)
     script = ("import sys, json; from nlu.embedded import EmbeddedInterpreter; "
               f"r = EmbeddedInterpreter(cache_dir={str(tmp_path)!r}).parse('someone nicked £80 of meat'); "
-              "print(json.dumps([r['intent']['name'], sorted(m for m in ('sklearn', 'scipy') if m in sys.modules)]))")
+              "print(json.dumps([r['intent']['name'], sorted(m for m in ('sklearn', 'scipy', 'yaml') if m in sys.modules)]))")
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True,
                          env={"PYTHONPATH": str(root), "PATH": ""}).stdout

@@ -41,10 +41,13 @@ class Span:
 
 @dataclass(frozen=True)
 class When:
-    """A resolved incident time. ``has_time`` is False when only a day was given, so the
-    caller knows to ask "roughly what time?"."""
+    """A resolved incident time. ``has_time`` is False when no time of day was given, so the
+    caller knows to ask "roughly what time?". For a part of the day ("this morning") ``value`` is
+    the start of the window and ``until`` its end (in the same time zone); otherwise ``until`` is
+    None."""
 
     value: datetime
     has_time: bool
     start: int
     end: int
+    until: datetime | None = None

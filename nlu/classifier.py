@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nlu import linear
+from nlu.extractors.text import MAX_TEXT_CHARS
 from nlu.features import CharNgrams, RegexFlags, WordNgrams
 
 OUT_OF_SCOPE = "out_of_scope"
 EMERGENCY = "emergency"
-MAX_CHARS = 2000  # longer messages are classified on their first 2,000 characters
 WORD_TOKENS = r"(?u)\b\w+\b|[?!]|[\U0001F300-\U0001FAFF]"
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -40,9 +40,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
-    """What the classifier sees: lower case, straight quotes, no control characters, and links,
-    emails and references replaced by placeholder words (their characters say nothing about intent)."""
-    text = _CONTROL.sub(" ", text[:MAX_CHARS].translate(_QUOTES)).lower()
+    """What the classifier sees: the first ``MAX_TEXT_CHARS`` characters, lower case, straight
+    quotes, no control characters, and links, emails and references replaced by placeholder words
+    (their characters say nothing about intent)."""
+    text = _CONTROL.sub(" ", text[:MAX_TEXT_CHARS].translate(_QUOTES)).lower()
     text = _URL.sub(" linkurl ", text)
     text = _EMAIL.sub(" emailaddress ", text)
     text = _REFERENCE.sub(" reportref ", text)

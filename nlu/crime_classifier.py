@@ -43,7 +43,6 @@ from nlu.wordforms import stem, tokens
 
 NONE = "none"
 EXTRACTOR = "BizwatchCrimeTypeClassifier"
-MAX_CHARS = 2000  # like the intent classifier, the crime-type head reads the first 2,000 characters
 C = 10.0
 CHAR_NGRAMS = (3, 5)
 FOLDS = 5
@@ -52,16 +51,25 @@ _GRID = [round(float(x), 2) for x in np.arange(0.1, 0.96, 0.05)]
 
 
 def _words(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, word, stem) for each word of the first ``MAX_CHARS`` characters."""
+    """(start, end, word, stem) for each word (of the first ``MAX_TEXT_CHARS`` characters: ``clean``)."""
     words = []
-    for match in tokens(clean(text[:MAX_CHARS])):
+    for match in tokens(clean(text)):
         word = match.group(0).lower().replace("'", "")
         words.append((match.start(), match.end(), word, stem(word)))
     return words
 
 
+# Words that name no crime on their own: a message of only these (and dates and numbers) is not
+# classified at all ("at 3" is a time, though "spat at" and "swore at" are violence).
+_FUNCTION_WORDS = frozenset(
+    "a an the at to of in on off up out over down into onto from with without by for and or but so as then "
+    "i me my we us our you your he him his she her they them their it its this that these those "
+    "is are was were be been am has have had do did just".split())
+
+
 class CrimeFeatures:
-    """The classifier's features, grouped by the word they come from (a pair counts for both)."""
+    """The classifier's features: each word's stem and character n-grams, and the stems of each
+    pair of neighbouring words; grouped by word (a pair counts for both) to find the cue."""
 
     def per_word(self, text: str) -> list[list[str]]:
         words = _words(text)
@@ -80,14 +88,20 @@ class CrimeFeatures:
             grams += [f"c {g}" for g in char_ngrams(w, CHAR_NGRAMS)]
         return grams
 
+    def has_content(self, text: str) -> bool:
+        """Whether the text has a word of its own to go on (not only dates, numbers, "at", "the")."""
+        return any(w not in _FUNCTION_WORDS and w.isalpha() for _, _, w, _ in _words(text))
+
 
 @dataclass(frozen=True)
 class Labelled:
-    """One training text, its codes (``(NONE,)`` for none), and the gazetteer phrases it gives."""
+    """One training text, its codes (``(NONE,)`` for none), the gazetteer phrases it gives, and the
+    text as the classifier reads it (dates blanked)."""
 
     text: str
     codes: tuple[str, ...]
     phrases: tuple[tuple[str, str], ...]
+    plain: str
 
 
 def labelled_examples(data) -> list[Labelled]:
@@ -97,8 +111,10 @@ def labelled_examples(data) -> list[Labelled]:
     items = []
     for example in data.examples:
         found = [(a.text, a.value) for a in example.entities if a.entity == "crime_type" and a.value in codes]
-        items.append(Labelled(example.text, tuple(dict.fromkeys(c for _, c in found)) or (NONE,), tuple(found)))
-    items += [Labelled(variant, (code,), ((variant, code),)) for code in codes for variant in data.synonyms[code]]
+        items.append(Labelled(example.text, tuple(dict.fromkeys(c for _, c in found)) or (NONE,), tuple(found),
+                              _training_text(example.text)))
+    items += [Labelled(variant, (code,), ((variant, code),), _training_text(variant))
+              for code in codes for variant in data.synonyms[code]]
     return items
 
 
@@ -112,7 +128,7 @@ def _training_text(text: str) -> str:
 
 
 def _fit(items: list[Labelled]) -> linear.LinearTextModel:
-    texts = [_training_text(item.text) for item in items for _ in item.codes]  # two crimes teach both
+    texts = [item.plain for item in items for _ in item.codes]  # an example of two crimes teaches both
     labels = [code for item in items for code in item.codes]
     return linear.fit(texts, labels, [linear.Block("crime", CrimeFeatures())], C, class_weight="balanced")
 
@@ -130,7 +146,7 @@ class CrimeTypeRecogniser:
     def classify(self, text: str) -> tuple[str, float]:
         """The classifier's best label (a code or ``none``) and its probability for ``text`` (with
         its dates and times blanked)."""
-        if self.model is None:
+        if self.model is None or not CrimeFeatures().has_content(text):
             return NONE, 1.0
         p = self.model.probabilities(text)
         best = int(np.argmax(p))
@@ -210,7 +226,7 @@ def choose_thresholds(items: list[Labelled], folds: int = FOLDS) -> dict:
         training = [items[i] for i in range(len(items)) if i not in held]
         recogniser = CrimeTypeRecogniser(Gazetteer(p for item in training for p in item.phrases), _fit(training))
         for i in sorted(held):
-            label, p = recogniser.classify(_training_text(items[i].text))
+            label, p = recogniser.classify(items[i].plain)
             found = _gazetteer_codes(recogniser.gazetteer.find(items[i].text))
             outcomes.append((items[i].codes, found, label, p))
 

@@ -1,7 +1,8 @@
 """The default interpreter: trains in-process from the Rasa YAML, no server, no network.
 
 A trained model is cached per process, keyed by a SHA-256 of the training files, of the source of
-the modules that turn text into features, and of the classifier settings, so constructing
+the nlu package (features, training and the extractors the crime-type head reads through), and of
+the classifier settings, so constructing
 ``EmbeddedInterpreter()`` many times (as tests and worker threads do) trains once, and a cached
 model never outlives a change to the code that made it. With ``cache_dir`` the model is also
 pickled there and reused across processes; a cache file that fails to load is ignored and rebuilt.
@@ -30,9 +31,6 @@ log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 RANKING_LENGTH = 10
-# The modules whose code shapes a trained model: their source is part of the cache key.
-_MODEL_CODE = ("classifier.py", "features.py", "linear.py", "embedded.py", "crime_classifier.py", "wordforms.py",
-               "extractors/crime_types.py")
 
 
 @dataclass
@@ -58,7 +56,7 @@ def training_files(data_dir: str | Path | None = None) -> list[Path]:
 
 
 def model_key(files: list[Path], config: ClassifierConfig) -> str:
-    code = data_hash(Path(__file__).parent / name for name in _MODEL_CODE)
+    code = data_hash(sorted(Path(__file__).parent.rglob("*.py")))  # any change to nlu's code retrains
     settings = hashlib.sha256(repr(config).encode()).hexdigest()[:8]  # not hash(): that is salted per process
     return f"{data_hash(files)[:24]}-c{code[:12]}-{settings}"
 

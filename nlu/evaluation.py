@@ -127,7 +127,7 @@ def evaluate(interpreter: Interpreter, data: TrainingData, now: datetime = EVAL_
     gold_intents, predicted_intents, intent_errors, entity_errors = [], [], [], []
     tallies: dict[str, _EntityTally] = defaultdict(_EntityTally)
     timings = []
-    if data.examples:  # warm up lazy imports (dateparser) so latency figures are steady-state
+    if data.examples:  # warm up (first-use caches) so latency figures are steady-state
         interpreter.parse("21st of November at 3pm", now=now)
     for example in data.examples:
         started = time.perf_counter()

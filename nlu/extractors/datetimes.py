@@ -22,9 +22,10 @@ Rules (documented because a report's time is evidence):
 * Future values are returned as found ("tomorrow morning" is tomorrow 06:00-12:00); rejecting them
   is the caller's decision.
 
-Own regular expressions do the finding (fast, predictable spans); dateparser (``languages=["en"]``,
-day-first, past preferred) resolves month-name dates ("21st of November") and relative weeks and
-months ("2 weeks ago", "last month").
+Own regular expressions do the finding and our own arithmetic the resolving (month-name dates
+such as "21st of November", and weeks and months ago: "2 weeks ago" is 14 days back, "3 months
+ago" and "last month" the 1st of that month), so every step is linear in the text and no date
+library is called per match.
 """
 
 from __future__ import annotations
@@ -32,12 +33,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from .numbers import words_to_number
-from .span import Span, When
+from .span import Span, When, longest_first
 from .text import clean
 
 EXTRACTOR = "BizwatchDateTimeExtractor"
@@ -58,6 +58,8 @@ _WEEKDAYS = {
 }
 _FULL_WEEKDAYS = {k for k in _WEEKDAYS if len(k) > 4}
 _WEEKDAY_ALT = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+           "nov": 11, "dec": 12}
 _MONTHS_ALT = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
                r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 
@@ -116,9 +118,9 @@ _AGO = re.compile(
     r"(?P<unit>hours?|hrs?|minutes?|mins?|days?|nights?)\s+ago\b",
     _I,
 )
-_DATEPARSER_RELATIVE = re.compile(
-    r"\b(?:(?:\d{1,2}|an?|one|two|three|four|five|six|couple\s+of|few)\s+(?:weeks?|fortnights?|months?)\s+ago"
-    r"|a\s+fortnight\s+ago|last\s+(?:week|month|fortnight))\b",
+_WEEKS_OR_MONTHS_AGO = re.compile(
+    r"\b(?:(?P<n>\d{1,2}|an?|one|two|three|four|five|six)\s+(?P<unit>weeks?|fortnights?|months?)\s+ago"
+    r"|(?P<last>last)\s+(?P<lunit>week|month|fortnight))\b",
     _I,
 )
 _CONNECTOR = re.compile(
@@ -169,15 +171,10 @@ def _year(text: str | None, fallback: int) -> int:
     return year + 2000 if year < 100 else year
 
 
-@lru_cache(maxsize=512)
-def _dateparser(fragment: str, base: datetime, require_day: bool) -> datetime | None:
-    import dateparser  # imported lazily: it is slow to import and only needed for rare forms
-
-    settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "DATE_ORDER": "DMY",
-                "PREFER_DAY_OF_MONTH": "first"}
-    if require_day:
-        settings["REQUIRE_PARTS"] = ["day", "month"]
-    return dateparser.parse(fragment, languages=["en"], settings=settings)
+def _months_back(today: date, months: int) -> date:
+    """The 1st of the month ``months`` before ``today``'s."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _day_parts(text: str, now: datetime) -> Iterator[_Part]:
@@ -226,9 +223,10 @@ def _day_parts(text: str, now: datetime) -> Iterator[_Part]:
     for m in _MONTH_DATE.finditer(text):
         if m.group("mon2") and m.group("mon2").lower() == "may" and not re.search(r"\d(?:st|nd|rd|th)", m.group(0), _I):
             continue  # "may 5" is more likely the verb than the month
-        parsed = _dateparser(m.group(0), now.replace(tzinfo=None), True)
-        if parsed:
-            yield _Part("day", m.start(), m.end(), day=parsed.date())
+        month = _MONTHS[(m.group("mon") or m.group("mon2"))[:3].lower()]
+        day = _numeric_date(int(m.group("d") or m.group("d2")), month, m.group("y"), today)
+        if day:
+            yield _Part("day", m.start(), m.end(), day=day)
     for m in _ORDINAL_DAY.finditer(text):
         day = _ordinal_day(int(m.group("d")), today)
         if day:
@@ -342,11 +340,15 @@ def _instant_parts(text: str, now: datetime) -> Iterator[_Part]:
         amount = 0.5 if raw.startswith("half") else int(raw) if raw.isdigit() else (words_to_number(raw) or 1)
         delta = timedelta(hours=amount) if m.group("unit").lower().startswith("h") else timedelta(minutes=amount)
         yield _Part("instant", m.start(), m.end(), value=(utc_now + delta).astimezone(now.tzinfo))
-    for m in _DATEPARSER_RELATIVE.finditer(text):
-        parsed = _dateparser(m.group(0), now.replace(tzinfo=None), False)
-        if parsed:
-            yield _Part("instant", m.start(), m.end(), value=_at(parsed.date(), time(0, 0), now.tzinfo),
-                        has_time=False)
+    for m in _WEEKS_OR_MONTHS_AGO.finditer(text):
+        raw = (m.group("n") or "1").lower()
+        count = int(raw) if raw.isdigit() else (words_to_number(raw) or 1)
+        unit = (m.group("unit") or m.group("lunit")).lower()
+        if unit.startswith("month"):
+            day = _months_back(now.date(), count)
+        else:
+            day = now.date() - timedelta(days=count * (14 if unit.startswith("fortnight") else 7))
+        yield _Part("instant", m.start(), m.end(), value=_at(day, time(0, 0), now.tzinfo), has_time=False)
 
 
 def _at(day: date, clock: time, tzinfo) -> datetime:
@@ -361,14 +363,6 @@ class _Mention:
     has_time: bool
     score: int
     until: datetime | None = None
-
-
-def _non_overlapping(parts: list[_Part]) -> list[_Part]:
-    chosen: list[_Part] = []
-    for part in sorted(parts, key=lambda p: (-(p.end - p.start), p.start)):
-        if not any(part.start < other.end and other.start < part.end for other in chosen):
-            chosen.append(part)
-    return sorted(chosen, key=lambda p: p.start)
 
 
 def _group(text: str, parts: list[_Part]) -> list[list[_Part]]:
@@ -441,7 +435,7 @@ def _mentions(text: str, now: datetime, tz: str) -> list[_Mention]:
     cleaned = clean(text)
     parts = [*_instant_parts(cleaned, local_now), *_day_parts(cleaned, local_now), *_time_parts(cleaned)]
     mentions = []
-    for group in _group(cleaned, _non_overlapping(parts)):
+    for group in _group(cleaned, longest_first(parts, len(cleaned))):
         mention = _resolve(group, local_now)
         if mention is not None:
             mentions.append(mention)

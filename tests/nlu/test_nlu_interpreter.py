@@ -67,10 +67,13 @@ def test_gibberish_is_out_of_scope(interpreter, text):
 
 
 def test_long_messy_message(interpreter):
-    text = ("so anyway " * 600) + "someone nicked £20 of sweets\x00 😡"
+    # The interpreter reads the first 2,000 characters (nlu.extractors.text.MAX_TEXT_CHARS): what
+    # comes first is found, what comes after is not looked for, and the text comes back whole.
+    text = "someone nicked £20 of sweets\x00 😡 " + ("so anyway " * 600) + "and £50 of crisps"
     result = interpreter.parse(text, now=NOW)
     assert result["text"] == text
-    assert ("money", 20.0) in {(e["entity"], e["value"]) for e in result["entities"]}
+    assert {(e["entity"], e["value"]) for e in result["entities"]} == {("money", 20.0), ("crime_type", "shop_theft")}
+    assert result["intent"]["name"] == "report_crime"
 
 
 def test_fast_path_matches_scikit_learn(interpreter):

@@ -11,6 +11,8 @@ from typing import Optional
 
 import typer
 
+from nlu.paths import DEFAULT_CACHE_DIR
+
 app = typer.Typer(help="Language understanding: parse, train, test, export-rasa.", no_args_is_help=True,
                   add_completion=False)
 
@@ -31,17 +33,23 @@ def _now(value: str | None) -> datetime | None:
 
 @app.command()
 def parse(
-    text: str = typer.Argument(..., help="The message to parse."),
-    now: Optional[str] = typer.Option(None, help="Message time (ISO 8601) for relative dates; default: now."),
-    interpreter: str = typer.Option("embedded", envvar="BIZWATCH_INTERPRETER", help="embedded or rasa."),
-    rasa_url: Optional[str] = typer.Option(None, envvar="BIZWATCH_RASA_URL"),
-    rasa_token: Optional[str] = typer.Option(None, envvar="BIZWATCH_RASA_TOKEN"),
-    timeout: float = typer.Option(3.0, envvar="BIZWATCH_RASA_TIMEOUT_SECONDS"),
-    cache_dir: Optional[str] = typer.Option(None, envvar="BIZWATCH_NLU_CACHE_DIR", help="Model cache directory."),
+    text: str = typer.Argument(..., metavar="TEXT", help="The message to parse."),
+    now: Optional[str] = typer.Option(None, metavar="ISO-TIME",
+                                      help="Message time for relative dates, e.g. 2024-11-27T16:00 (default: now)."),
+    interpreter: str = typer.Option("embedded", metavar="embedded|rasa", envvar="BIZWATCH_INTERPRETER",
+                                    help="The in-process model, or a Rasa server."),
+    rasa_url: Optional[str] = typer.Option(None, metavar="URL", envvar="BIZWATCH_RASA_URL",
+                                           help="Rasa server address (for --interpreter rasa)."),
+    rasa_token: Optional[str] = typer.Option(None, metavar="TOKEN", envvar="BIZWATCH_RASA_TOKEN",
+                                             help="Rasa server token, if it needs one."),
+    timeout: float = typer.Option(3.0, metavar="SECONDS", envvar="BIZWATCH_RASA_TIMEOUT_SECONDS",
+                                  help="How long to wait for the Rasa server."),
+    cache_dir: str = typer.Option(DEFAULT_CACHE_DIR, metavar="DIR", envvar="BIZWATCH_NLU_CACHE_DIR",
+                                  help="Where the trained model is kept between runs."),
 ) -> None:
     """Print the parse of TEXT as one JSON object (Rasa /model/parse shape)."""
     from nlu.factory import build_interpreter
-    from nlu.rasa_http import InterpreterUnavailable
+    from nlu.interpreter import InterpreterUnavailable
 
     try:
         result = build_interpreter(interpreter, rasa_url=rasa_url, rasa_token=rasa_token, timeout=timeout,
@@ -54,10 +62,11 @@ def parse(
 
 @app.command()
 def train(
-    data: Optional[Path] = typer.Option(None, help="Training file or directory (default nlu/data/nlu.yml)."),
-    folds: int = typer.Option(5, min=2, help="Cross-validation folds (0 figures are skipped with --no-cv)."),
-    cv: bool = typer.Option(True, "--cv/--no-cv", help="Report cross-validation figures."),
-    cache_dir: Optional[str] = typer.Option(None, envvar="BIZWATCH_NLU_CACHE_DIR", help="Write the model here."),
+    data: Optional[Path] = typer.Option(None, metavar="PATH", help="Training file or directory (default nlu/data/nlu.yml)."),
+    folds: int = typer.Option(5, min=2, metavar="N", help="Cross-validation folds (at least 2)."),
+    cv: bool = typer.Option(True, "--cv/--no-cv", metavar="", help="Report cross-validation figures (slower)."),
+    cache_dir: str = typer.Option(DEFAULT_CACHE_DIR, metavar="DIR", envvar="BIZWATCH_NLU_CACHE_DIR",
+                                  help="Where to keep the trained model, so 'parse' and the service load it."),
 ) -> None:
     """Train the embedded model and report cross-validation figures."""
     from nlu import embedded
@@ -70,7 +79,8 @@ def train(
     seconds = time.perf_counter() - started
     training = load_data(interpreter.files)
     report = {"examples": len(training.examples), "intents": len(training.intents), "train_seconds": round(seconds, 3),
-              "model_key": interpreter.key, "warnings": training.warnings}
+              "model_key": interpreter.key, "warnings": training.warnings,
+              "crime_types": interpreter.model.crime_types.cross_validation}
     if cv:
         report["cross_validation"] = cross_validate(training, folds=folds)
         report["cross_validation"].pop("per_intent")
@@ -79,22 +89,30 @@ def train(
 
 @app.command("test")
 def test_command(
-    data: Optional[Path] = typer.Option(None, help="Training file or directory (default nlu/data/nlu.yml)."),
-    test_file: Optional[Path] = typer.Option(None, "--test-file", help="Held-out file (default nlu/data/test.yml)."),
-    report: Path = typer.Option(Path("var/nlu-report.json"), help="Where to write the JSON report."),
-    now: Optional[str] = typer.Option(None, help="Message time for test.yml's datetimes (default the file's)."),
-    min_accuracy: float = typer.Option(0.0, help="Exit 1 if intent accuracy is below this."),
-    min_emergency_recall: float = typer.Option(0.0, help="Exit 1 if emergency recall is below this."),
-    min_crime_type_f1: float = typer.Option(0.0, help="Exit 1 if crime_type entity F1 is below this."),
-    min_value_accuracy: float = typer.Option(0.0, help="Exit 1 if money or datetime exact-value accuracy is below this."),
+    data: Optional[Path] = typer.Option(None, metavar="PATH", help="Training file or directory (default nlu/data/nlu.yml)."),
+    test_file: Optional[Path] = typer.Option(None, "--test-file", metavar="FILE",
+                                             help="Held-out file (default nlu/data/test.yml)."),
+    report: Path = typer.Option(Path("var/nlu-report.json"), metavar="FILE", help="Where to write the JSON report."),
+    now: Optional[str] = typer.Option(None, metavar="ISO-TIME", help="Message time for the held-out datetimes "
+                                      "(default the one test.yml states)."),
+    min_accuracy: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if intent accuracy is below this."),
+    min_emergency_recall: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if emergency recall is below this."),
+    crime_type_file: Optional[Path] = typer.Option(None, "--crime-type-file", metavar="FILE",
+                                                   help="Held-out crime types (default nlu/data/crime_types_holdout.yml)."),
+    min_crime_type_f1: float = typer.Option(0.0, metavar="FRACTION", help="Exit 1 if crime_type entity F1 is below this."),
+    min_crime_type_accuracy: float = typer.Option(0.0, metavar="FRACTION",
+                                                  help="Exit 1 if held-out crime-type accuracy is below this."),
+    min_value_accuracy: float = typer.Option(0.0, metavar="FRACTION",
+                                             help="Exit 1 if money or datetime exact-value accuracy is below this."),
 ) -> None:
     """Evaluate on the held-out file like `rasa test nlu`; exit non-zero below the thresholds."""
     from nlu.embedded import EmbeddedInterpreter
     from nlu.evaluation import EVAL_NOW, evaluate
-    from nlu.loader import TEST_FILE, load_data
+    from nlu.loader import CRIME_TYPES_HOLDOUT_FILE, TEST_FILE, load_crime_type_holdout, load_data
 
     interpreter = EmbeddedInterpreter(data_dir=data)
-    result = evaluate(interpreter, load_data([test_file or TEST_FILE]), now=_now(now) or EVAL_NOW)
+    result = evaluate(interpreter, load_data([test_file or TEST_FILE]), now=_now(now) or EVAL_NOW,
+                      crime_type_items=load_crime_type_holdout(crime_type_file or CRIME_TYPES_HOLDOUT_FILE))
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     _print_report(result)
@@ -104,6 +122,7 @@ def test_command(
         ("intent_accuracy", s["intent_accuracy"], min_accuracy),
         ("emergency_recall", s["emergency_recall"], min_emergency_recall),
         ("crime_type_f1", s["crime_type_f1"], min_crime_type_f1),
+        ("crime_type_accuracy", s["crime_type_accuracy"], min_crime_type_accuracy),
         ("money_value_accuracy", s["money_value_accuracy"], min_value_accuracy),
         ("datetime_value_accuracy", s["datetime_value_accuracy"], min_value_accuracy),
     ) if (value or 0.0) < minimum]
@@ -137,11 +156,16 @@ def _print_report(result: dict) -> None:
     out.write(f"\nentity errors ({len(result['entity_errors'])})\n")
     for error in result["entity_errors"]:
         out.write(f"  {error['entity']}: gold {error['gold']!r} predicted {error['predicted']!r}: {error['text']}\n")
+    crime = result["crime_types"]
+    out.write(f"\nheld-out crime types: accuracy {crime['accuracy']:.4f} over {crime['examples']} messages, "
+              f"{crime['false_crime_types']} false crime type(s), {crime['missed']} missed\n")
+    for error in crime["errors"]:
+        out.write(f"  {error['gold']} -> {error['predicted']}: {error['text']}\n")
     out.write(f"\nsummary {json.dumps(result['summary'])}\nlatency {json.dumps(result['latency_ms'])}\n")
 
 
 @app.command("export-rasa")
-def export_rasa(target: Path = typer.Argument(..., help="Directory for the Rasa project.")) -> None:
+def export_rasa(target: Path = typer.Argument(..., metavar="DIR", help="Directory for the Rasa project.")) -> None:
     """Write a Rasa 3.6 project (config.yml, domain.yml, data/nlu.yml) that trains the same model."""
     from nlu.rasa_export import export_rasa_project
 

@@ -10,7 +10,6 @@ is a silently worse model.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,9 +19,11 @@ from typing import Any, Iterable
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-DATA_DIR = Path(__file__).parent / "data"
-TRAINING_FILE = DATA_DIR / "nlu.yml"
-TEST_FILE = DATA_DIR / "test.yml"
+from nlu.paths import CRIME_TYPES_HOLDOUT_FILE, DATA_DIR, HELD_OUT_FILES, TEST_FILE, TRAINING_FILE, data_hash
+
+__all__ = ["CRIME_TYPES_HOLDOUT_FILE", "DATA_DIR", "EntityAnnotation", "Example", "NLUDataError", "TEST_FILE",
+           "TRAINING_FILE", "TrainingData", "data_hash", "load_crime_type_holdout", "load_data", "load_file",
+           "load_string", "parse_annotated"]
 
 _KNOWN_VERSIONS = {"2.0", "3.0", "3.1"}
 _ITEM_KINDS = ("intent", "synonym", "regex", "lookup")
@@ -154,7 +155,8 @@ def _annotation_fields(match: re.Match, file, line) -> tuple[str, Any, str | Non
 
 
 def load_data(paths: str | Path | Iterable[str | Path] | None = None) -> TrainingData:
-    """Training data from files or directories (default: ``nlu/data/nlu.yml``)."""
+    """Training data from files or directories (default: ``nlu/data/nlu.yml``); a directory's
+    held-out files (``HELD_OUT_FILES``) are never read."""
     if paths is None:
         paths = [TRAINING_FILE]
     elif isinstance(paths, (str, Path)):
@@ -162,7 +164,8 @@ def load_data(paths: str | Path | Iterable[str | Path] | None = None) -> Trainin
     data = TrainingData()
     for path in paths:
         path = Path(path)
-        files = sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml")) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.name not in HELD_OUT_FILES
+                       ) if path.is_dir() else [path]
         for file in files:
             data = data.merge(load_file(file))
     return data
@@ -284,10 +287,26 @@ def _example_lines(node: Node, file, kind: str, name: str):
         raise NLUDataError(file, _line(node), f"examples of {kind} {name!r} must be a block string or a list")
 
 
-def data_hash(paths: Iterable[str | Path]) -> str:
-    """SHA-256 over the bytes of the given files (their order matters), for model caching."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(Path(path).name.encode())
-        digest.update(Path(path).read_bytes())
-    return digest.hexdigest()
+def load_crime_type_holdout(path: str | Path = CRIME_TYPES_HOLDOUT_FILE) -> list[tuple[str, str, str]]:
+    """(text, crime type code or "none", "file:line") from a held-out crime-type file: a top-level
+    ``crime_types`` list of ``- crime_type: CODE`` items with ``examples: |`` like intents. The
+    training loader refuses the ``crime_types`` key, so such a file can never be trained on."""
+    path = Path(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise NLUDataError(path, None, f"cannot read held-out crime types: {exc}") from None
+    if not isinstance(root, MappingNode):
+        raise NLUDataError(path, None, "the top level must be a mapping with 'crime_types'")
+    items = next((v for k, v in root.value if k.value == "crime_types"), None)
+    if not isinstance(items, SequenceNode):
+        raise NLUDataError(path, _line(root), "'crime_types' must be a list of '- crime_type: CODE' items")
+    found = []
+    for item in items.value:
+        fields = {k.value: v for k, v in item.value} if isinstance(item, MappingNode) else {}
+        if set(fields) != {"crime_type", "examples"} or not isinstance(fields["crime_type"], ScalarNode):
+            raise NLUDataError(path, _line(item), "each item needs 'crime_type' and 'examples' and nothing else")
+        code = str(fields["crime_type"].value).strip()
+        for text, line in _example_lines(fields["examples"], path, "crime_type", code):
+            found.append((text, code, f"{path}:{line}"))
+    return found

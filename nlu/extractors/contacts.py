@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 import phonenumbers
 
@@ -10,6 +11,10 @@ from .span import Span
 from .text import clean
 
 EXTRACTOR = "BizwatchContactExtractor"
+# phonenumbers examines a message's number-like stretches one by one (a fraction of a millisecond
+# each): at most this many, and at most this many possible numbers in them. Plenty for a real
+# message (its numbers, dates and amounts), a ceiling for a paste of hundreds of numbers.
+MAX_PHONE_CANDIDATES = 24
 
 # Ofcom reserves these UK ranges for drama and documentation (they never ring anyone) and
 # phonenumbers marks them invalid; we accept them so examples and tests can use safe numbers.
@@ -38,10 +43,11 @@ def normalise_phone(text: str, region: str = "GB") -> str | None:
 
 
 def find_phone_numbers(text: str, region: str = "GB") -> list[Span]:
-    """Every valid phone number in ``text``; value is E.164."""
+    """The valid phone numbers in ``text`` (among its first ``MAX_PHONE_CANDIDATES``); value is E.164."""
     spans = []
-    matcher = phonenumbers.PhoneNumberMatcher(clean(text), region, leniency=phonenumbers.Leniency.POSSIBLE)
-    for match in matcher:
+    matcher = phonenumbers.PhoneNumberMatcher(clean(text), region, leniency=phonenumbers.Leniency.POSSIBLE,
+                                              max_tries=MAX_PHONE_CANDIDATES)
+    for match in islice(matcher, MAX_PHONE_CANDIDATES):
         value = _e164(match.number)
         if value:
             spans.append(Span("phone_number", value, match.start, match.end, text[match.start:match.end], EXTRACTOR))

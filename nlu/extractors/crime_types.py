@@ -1,9 +1,12 @@
 """Crime types named in text, from the synonym tables in ``nlu/data/nlu.yml``.
 
-The YAML is the source of truth: every ``synonym:`` whose name is a crime type code, plus every
-``crime_type`` annotation in the training examples, becomes a phrase -> code entry. Matching is
-on word tokens (case-insensitive; hyphens, punctuation and runs of spaces are ignored), longest
-phrase first, so "smashed the window" wins over "smashed" and "kicked the door in" over "kicked".
+The YAML is the source of truth: a ``synonym:`` table whose name is the value of a ``crime_type``
+annotation is a crime type, its variants and every ``crime_type`` annotation in the training
+examples become phrase -> code entries. Matching is on words (case-insensitive; hyphens,
+punctuation and runs of spaces are ignored), longest phrase first, so "smashed the window" wins over
+"smashed" and "kicked the door in" over "kicked". Phrases match only as written: other word forms
+and other words are the crime-type classifier's job (``nlu.crime_classifier``), because a stem
+would also match a noun for a verb ("bottles" for "bottled", "drove off" for "a drive off").
 
 Generic theft words ("stole", "nicked") describe what was taken in a burglary, robbery, drive-off,
 fraud or cyber attack too, so they are dropped when one of those is also named.
@@ -11,78 +14,88 @@ fraud or cyber attack too, so they are dropped when one of those is also named.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
+
+from nlu.wordforms import tokens
 
 from .span import Span
 from .text import clean
 
 EXTRACTOR = "BizwatchCrimeTypeExtractor"
 
-CRIME_TYPES = (
-    "shop_theft", "making_off_without_payment", "criminal_damage", "burglary", "robbery",
-    "violence_against_staff", "fraud", "cyber_crime",
-)
 GENERIC_THEFT = frozenset({
     "nicked", "nicking", "nick", "nickd", "stole", "stolen", "stolne", "stoled", "steal", "stealing", "theft",
     "thief", "thieves", "pinched", "swiped", "pocketed", "helped themselves", "helped himself", "helped herself",
 })
 _OVERRIDES_GENERIC_THEFT = {"burglary", "robbery", "making_off_without_payment", "fraud", "cyber_crime"}
-_TOKEN = re.compile(r"[a-z0-9£]+(?:'[a-z]+)?")
 
 
-def _tokens(text: str) -> list[re.Match]:
-    return list(_TOKEN.finditer(text.lower()))
+def crime_type_codes(data) -> tuple[str, ...]:
+    """The crime type codes of ``data`` (``nlu.loader.TrainingData``), in the order of their synonym tables."""
+    annotated = {a.value for e in data.examples for a in e.entities if a.entity == "crime_type"}
+    return tuple(name for name in data.synonyms if name in annotated)
 
 
-def _key(phrase: str) -> tuple[str, ...]:
-    return tuple(m.group(0).replace("'", "") for m in _tokens(phrase))
+def gazetteer_phrases(data) -> list[tuple[str, str]]:
+    """(phrase, code) from the annotations, then from the synonym tables (so an explicit synonym
+    wins over an annotation of the same words)."""
+    codes = crime_type_codes(data)
+    annotated: dict[str, tuple[str, str]] = {}
+    for example in data.examples:
+        for a in example.entities:
+            if a.entity == "crime_type" and a.value in codes:
+                annotated.setdefault(a.text.lower(), (a.text, a.value))  # the first annotation of a phrase counts
+    return [*annotated.values(), *((variant, code) for code in codes for variant in data.synonyms[code])]
+
+
+def _words(text: str) -> tuple[list[tuple[int, int]], tuple[str, ...]]:
+    """Each word's (start, end), and the words (lower case, no apostrophes)."""
+    matches = list(tokens(clean(text)))
+    return [m.span() for m in matches], tuple(m.group(0).lower().replace("'", "") for m in matches)
+
+
+class Gazetteer:
+    """Phrase -> crime type code lookup over the words of a message."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]):
+        self.table: dict[tuple[str, ...], str] = {}
+        for phrase, code in phrases:
+            _, words = _words(phrase)
+            if words:
+                self.table[words] = code
+        self.longest = max((len(k) for k in self.table), default=1)
+
+    def find(self, text: str) -> list[Span]:
+        """Every crime type named in ``text`` (longest phrases first, non-overlapping)."""
+        bounds, words = _words(text)
+        spans: list[Span] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self.longest, len(words) - i), 0, -1):
+                phrase = words[i:i + size]
+                code = self.table.get(phrase)
+                if code:
+                    start, end = bounds[i][0], bounds[i + size - 1][1]
+                    spans.append(Span("crime_type", code, start, end, text[start:end], EXTRACTOR,
+                                      extra={"generic": True} if " ".join(phrase) in GENERIC_THEFT else {}))
+                    i += size
+                    break
+            else:
+                i += 1
+        if any(s.value in _OVERRIDES_GENERIC_THEFT for s in spans):
+            spans = [s for s in spans if not (s.value == "shop_theft" and s.extra.get("generic"))]
+        return spans
 
 
 @lru_cache(maxsize=8)
-def _gazetteer(data_file: Path | None) -> tuple[dict[tuple[str, ...], str], int]:
+def _default(data_file: Path | None) -> Gazetteer:
     from nlu.loader import TRAINING_FILE, load_file  # the loader imports nothing from extractors
 
-    data = load_file(data_file or TRAINING_FILE)
-    table: dict[tuple[str, ...], str] = {}
-    for example in data.examples:
-        for annotation in example.entities:
-            if annotation.entity == "crime_type" and annotation.value in CRIME_TYPES:
-                table.setdefault(_key(annotation.text), annotation.value)
-    for value, variants in data.synonyms.items():
-        if value in CRIME_TYPES:
-            for variant in variants:
-                table[_key(variant)] = value  # explicit synonyms win over annotations
-    table.pop((), None)
-    return table, max((len(k) for k in table), default=1)
-
-
-def crime_type_phrases(data_file: Path | None = None) -> dict[str, str]:
-    """Phrase -> crime type code, as loaded from the training data."""
-    table, _ = _gazetteer(data_file)
-    return {" ".join(k): v for k, v in table.items()}
+    return Gazetteer(gazetteer_phrases(load_file(data_file or TRAINING_FILE)))
 
 
 def find_crime_types(text: str, data_file: Path | None = None) -> list[Span]:
-    """Every crime type named in ``text`` (longest phrases first, non-overlapping)."""
-    table, longest = _gazetteer(data_file)
-    tokens = _tokens(clean(text))
-    words = [m.group(0).replace("'", "") for m in tokens]
-    spans: list[Span] = []
-    i = 0
-    while i < len(tokens):
-        for size in range(min(longest, len(tokens) - i), 0, -1):
-            value = table.get(tuple(words[i:i + size]))
-            if value:
-                start, end = tokens[i].start(), tokens[i + size - 1].end()
-                phrase = " ".join(words[i:i + size])
-                spans.append(Span("crime_type", value, start, end, text[start:end], EXTRACTOR,
-                                  extra={"generic": True} if phrase in GENERIC_THEFT else {}))
-                i += size
-                break
-        else:
-            i += 1
-    if any(s.value in _OVERRIDES_GENERIC_THEFT for s in spans):
-        spans = [s for s in spans if not (s.value == "shop_theft" and s.extra.get("generic"))]
-    return spans
+    """Every crime type named in ``text``, by the gazetteer of ``data_file`` (default ``nlu.yml``)."""
+    return _default(data_file).find(text)

@@ -6,19 +6,26 @@ Rules (documented because a report's time is evidence):
 * The past is preferred: "Saturday" is the most recent Saturday (today if today is Saturday
   and the time is not later than now); a date without a year is this year unless that is still
   to come, then last year; "3pm" alone is today 3pm if that has passed, else yesterday 3pm.
-* Parts of the day resolve to fixed hours (``has_time`` True because the user gave a time of day):
-  morning 09:00, lunchtime 12:30, afternoon 14:00, teatime 17:00, evening 19:00, tonight 20:00,
-  night / "last night" 22:00 (of yesterday).
+* A part of the day is a window, not a time: morning 06:00-12:00, lunchtime 12:00-14:00,
+  afternoon 12:00-18:00, teatime 16:00-18:00, evening 18:00-22:00, tonight / night 22:00-06:00
+  (the next morning), "the early hours" 00:00-06:00. "Last night" is yesterday 22:00 to today
+  06:00. The value is the window's start, ``until`` its end, and ``has_time`` is False: the
+  person did not say when in the window. A window that has begun ends at ``now`` at the latest
+  ("this morning" at 08:10 is 06:00-08:10), and "this morning" before 06:00 is the early hours so
+  far, so a vague time said about the past is never in the future.
+* A time with a part of the day is exact ("this morning at 7", "last night about 11").
 * A bare hour ("at 3", "about 8ish", "half 3") uses business hours: 1-6 means pm, 7-11 am,
   unless a part of the day says otherwise ("this morning at 3" is 03:00, "last night at 2" is
   02:00 the next morning).
 * Only a day ("yesterday", "12/11", "3 days ago") gives ``has_time=False`` and 00:00 local time,
   so the caller can ask "roughly what time?".
-* Future values are returned as found; rejecting them is the caller's decision.
+* Future values are returned as found ("tomorrow morning" is tomorrow 06:00-12:00); rejecting them
+  is the caller's decision.
 
-Own regular expressions do the finding (fast, predictable spans); dateparser (``languages=["en"]``,
-day-first, past preferred) resolves month-name dates ("21st of November") and relative weeks and
-months ("2 weeks ago", "last month").
+Own regular expressions do the finding and our own arithmetic the resolving (month-name dates
+such as "21st of November", and weeks and months ago: "2 weeks ago" is 14 days back, "3 months
+ago" and "last month" the 1st of that month), so every step is linear in the text and no date
+library is called per match.
 """
 
 from __future__ import annotations
@@ -26,22 +33,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from .numbers import words_to_number
-from .span import Span, When
+from .span import Span, When, longest_first
 from .text import clean
 
 EXTRACTOR = "BizwatchDateTimeExtractor"
 
-PERIOD_HOURS = {
-    "morning": time(9, 0), "lunch": time(12, 30), "lunchtime": time(12, 30), "afternoon": time(14, 0),
-    "teatime": time(17, 0), "evening": time(19, 0), "tonight": time(20, 0), "night": time(22, 0),
+# Parts of the day as windows: (first hour, hour after the last), hours past the day's midnight.
+PERIOD_WINDOWS = {
+    "morning": (6, 12), "lunch": (12, 14), "lunchtime": (12, 14), "afternoon": (12, 18), "teatime": (16, 18),
+    "evening": (18, 22), "tonight": (22, 30), "night": (22, 30), "earlyhours": (0, 6),
 }
 _PM_PERIODS = {"afternoon", "teatime", "evening", "tonight", "night"}
-_POD = r"(?P<pod>morning|afternoon|evening|night|lunch\s?time|lunch|tea\s?time)"
+_AM_PERIODS = {"morning", "earlyhours"}
+_POD = r"(?P<pod>morning|afternoon|evening|night|lunch\s?time|lunch|tea\s?time|early\s+hours)"
 
 _WEEKDAYS = {
     "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "tuesady": 1, "wednesday": 2, "wensday": 2,
@@ -50,6 +58,8 @@ _WEEKDAYS = {
 }
 _FULL_WEEKDAYS = {k for k in _WEEKDAYS if len(k) > 4}
 _WEEKDAY_ALT = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+           "nov": 11, "dec": 12}
 _MONTHS_ALT = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
                r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 
@@ -61,6 +71,7 @@ _TOMORROW = re.compile(rf"\b(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2mor
 _LAST_NIGHT = re.compile(r"\b(?:last|lastnight)\s*night\b|\blastnight\b", _I)
 _THIS_POD = re.compile(rf"\b(?:earlier\s+)?(?:this|dis|thi)\s+{_POD}\b", _I)
 _TONIGHT = re.compile(r"\b(?:earlier\s+)?(?:tonight|tonite|2nite)\b", _I)
+_EARLY_HOURS = re.compile(r"\b(?:in\s+)?(?:the\s+)?early\s+hours(?:\s+of(?:\s+the)?)?\b", _I)
 _TODAY = re.compile(r"\b(?:earlier\s+(?:on\s+)?)?(?:today|2day|todays)\b", _I)
 _WEEKDAY = re.compile(rf"\b(?:(?P<mod>last|on|this|past)\s+)?(?P<wd>{_WEEKDAY_ALT})(?:'?s)?(?:\s+{_POD})?\b", _I)
 _NUMERIC_DATE = re.compile(
@@ -107,9 +118,9 @@ _AGO = re.compile(
     r"(?P<unit>hours?|hrs?|minutes?|mins?|days?|nights?)\s+ago\b",
     _I,
 )
-_DATEPARSER_RELATIVE = re.compile(
-    r"\b(?:(?:\d{1,2}|an?|one|two|three|four|five|six|couple\s+of|few)\s+(?:weeks?|fortnights?|months?)\s+ago"
-    r"|a\s+fortnight\s+ago|last\s+(?:week|month|fortnight))\b",
+_WEEKS_OR_MONTHS_AGO = re.compile(
+    r"\b(?:(?P<n>\d{1,2}|an?|one|two|three|four|five|six)\s+(?P<unit>weeks?|fortnights?|months?)\s+ago"
+    r"|(?P<last>last)\s+(?P<lunit>week|month|fortnight))\b",
     _I,
 )
 _CONNECTOR = re.compile(
@@ -121,7 +132,7 @@ _CONNECTOR = re.compile(
 
 @dataclass
 class _Part:
-    kind: str  # "day", "time" or "instant"
+    kind: str  # "day", "time", "period" (a part of the day on its own: "the early hours") or "instant"
     start: int
     end: int
     day: date | None = None
@@ -160,15 +171,10 @@ def _year(text: str | None, fallback: int) -> int:
     return year + 2000 if year < 100 else year
 
 
-@lru_cache(maxsize=512)
-def _dateparser(fragment: str, base: datetime, require_day: bool) -> datetime | None:
-    import dateparser  # imported lazily: it is slow to import and only needed for rare forms
-
-    settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "DATE_ORDER": "DMY",
-                "PREFER_DAY_OF_MONTH": "first"}
-    if require_day:
-        settings["REQUIRE_PARTS"] = ["day", "month"]
-    return dateparser.parse(fragment, languages=["en"], settings=settings)
+def _months_back(today: date, months: int) -> date:
+    """The 1st of the month ``months`` before ``today``'s."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _day_parts(text: str, now: datetime) -> Iterator[_Part]:
@@ -184,6 +190,8 @@ def _day_parts(text: str, now: datetime) -> Iterator[_Part]:
     for m in _THIS_POD.finditer(text):
         period = _pod(m.group("pod"))
         day = today - timedelta(days=1) if period in ("evening", "night") and now.hour < 5 else today
+        if period == "morning" and now.hour < PERIOD_WINDOWS["morning"][0]:
+            period = "earlyhours"  # "this morning" said at 5am: the small hours so far
         yield _Part("day", m.start(), m.end(), day=day, period=period)
     for m in _TONIGHT.finditer(text):
         day = today - timedelta(days=1) if now.hour < 5 else today
@@ -215,9 +223,10 @@ def _day_parts(text: str, now: datetime) -> Iterator[_Part]:
     for m in _MONTH_DATE.finditer(text):
         if m.group("mon2") and m.group("mon2").lower() == "may" and not re.search(r"\d(?:st|nd|rd|th)", m.group(0), _I):
             continue  # "may 5" is more likely the verb than the month
-        parsed = _dateparser(m.group(0), now.replace(tzinfo=None), True)
-        if parsed:
-            yield _Part("day", m.start(), m.end(), day=parsed.date())
+        month = _MONTHS[(m.group("mon") or m.group("mon2"))[:3].lower()]
+        day = _numeric_date(int(m.group("d") or m.group("d2")), month, m.group("y"), today)
+        if day:
+            yield _Part("day", m.start(), m.end(), day=day)
     for m in _ORDINAL_DAY.finditer(text):
         day = _ordinal_day(int(m.group("d")), today)
         if day:
@@ -298,6 +307,8 @@ def _time_parts(text: str) -> Iterator[_Part]:
     for m in _NOON.finditer(text):
         hour = 0 if m.group("w").lower() == "midnight" else 12
         yield _Part("time", m.start(), m.end(), hour=hour)
+    for m in _EARLY_HOURS.finditer(text):
+        yield _Part("period", m.start(), m.end(), period="earlyhours")
 
 
 def _instant_parts(text: str, now: datetime) -> Iterator[_Part]:
@@ -329,11 +340,15 @@ def _instant_parts(text: str, now: datetime) -> Iterator[_Part]:
         amount = 0.5 if raw.startswith("half") else int(raw) if raw.isdigit() else (words_to_number(raw) or 1)
         delta = timedelta(hours=amount) if m.group("unit").lower().startswith("h") else timedelta(minutes=amount)
         yield _Part("instant", m.start(), m.end(), value=(utc_now + delta).astimezone(now.tzinfo))
-    for m in _DATEPARSER_RELATIVE.finditer(text):
-        parsed = _dateparser(m.group(0), now.replace(tzinfo=None), False)
-        if parsed:
-            yield _Part("instant", m.start(), m.end(), value=_at(parsed.date(), time(0, 0), now.tzinfo),
-                        has_time=False)
+    for m in _WEEKS_OR_MONTHS_AGO.finditer(text):
+        raw = (m.group("n") or "1").lower()
+        count = int(raw) if raw.isdigit() else (words_to_number(raw) or 1)
+        unit = (m.group("unit") or m.group("lunit")).lower()
+        if unit.startswith("month"):
+            day = _months_back(now.date(), count)
+        else:
+            day = now.date() - timedelta(days=count * (14 if unit.startswith("fortnight") else 7))
+        yield _Part("instant", m.start(), m.end(), value=_at(day, time(0, 0), now.tzinfo), has_time=False)
 
 
 def _at(day: date, clock: time, tzinfo) -> datetime:
@@ -347,14 +362,7 @@ class _Mention:
     value: datetime
     has_time: bool
     score: int
-
-
-def _non_overlapping(parts: list[_Part]) -> list[_Part]:
-    chosen: list[_Part] = []
-    for part in sorted(parts, key=lambda p: (-(p.end - p.start), p.start)):
-        if not any(part.start < other.end and other.start < part.end for other in chosen):
-            chosen.append(part)
-    return sorted(chosen, key=lambda p: p.start)
+    until: datetime | None = None
 
 
 def _group(text: str, parts: list[_Part]) -> list[list[_Part]]:
@@ -377,26 +385,28 @@ def _resolve(group: list[_Part], now: datetime) -> _Mention | None:
     day = next((p for p in group if p.kind == "day"), None)
     clock = next((p for p in group if p.kind == "time"), None)
     instant = next((p for p in group if p.kind == "instant"), None)
+    part_of_day = next((p for p in group if p.kind == "period"), day)
+    period = part_of_day.period if part_of_day else None
+    when_day = day.day if day else now.date()
     tzinfo = now.tzinfo
     if instant is not None:
         return _Mention(start, end, instant.value, instant.has_time, 3 if instant.has_time else 1)
     if day is not None and day.weak and clock is None:
         return None
+    if clock is None and period:
+        if day is not None and day.weekday_guess and _window(0, 0, when_day, period, now).value > now:
+            when_day -= timedelta(days=7)  # "friday night" said on a Friday afternoon: last week's
+        return _window(start, end, when_day, period, now)
     if clock is None:
-        assert day is not None
-        if day.period:
-            return _Mention(start, end, _at(day.day, PERIOD_HOURS[day.period], tzinfo), True, 2)
-        return _Mention(start, end, _at(day.day, time(0, 0), tzinfo), False, 1)
+        return _Mention(start, end, _at(when_day, time(0, 0), tzinfo), False, 1)
     hour, minute = clock.hour, clock.minute
-    period = day.period if day else None
-    when_day = day.day if day else now.date()
     if clock.ambiguous_hour:
         if period in _PM_PERIODS:
             if period in ("night", "tonight") and hour < 6:
                 when_day += timedelta(days=1)  # "last night at 2" is 02:00 the next morning
             elif hour < 12:
                 hour += 12
-        elif period in ("morning",):
+        elif period in _AM_PERIODS:
             hour %= 12
         elif 1 <= hour <= 6:
             hour += 12
@@ -410,12 +420,22 @@ def _resolve(group: list[_Part], now: datetime) -> _Mention | None:
     return _Mention(start, end, value, True, 3 if day else 2)
 
 
+def _window(start: int, end: int, day: date, period: str, now: datetime) -> _Mention:
+    """A part of ``day`` as a window from its start to its end, or to ``now`` if that is sooner."""
+    first, after = PERIOD_WINDOWS[period]
+    opens = _at(day, time(first), now.tzinfo)
+    closes = _at(day + timedelta(days=after // 24), time(after % 24), now.tzinfo)
+    if opens <= now < closes:
+        closes = now
+    return _Mention(start, end, opens, False, 2, until=closes)
+
+
 def _mentions(text: str, now: datetime, tz: str) -> list[_Mention]:
     local_now = _local_now(now, tz)
     cleaned = clean(text)
     parts = [*_instant_parts(cleaned, local_now), *_day_parts(cleaned, local_now), *_time_parts(cleaned)]
     mentions = []
-    for group in _group(cleaned, _non_overlapping(parts)):
+    for group in _group(cleaned, longest_first(parts, len(cleaned))):
         mention = _resolve(group, local_now)
         if mention is not None:
             mentions.append(mention)
@@ -429,14 +449,14 @@ def parse_when(text: str, now: datetime, tz: str = "Europe/London") -> When | No
     if not mentions:
         return None
     best = max(mentions, key=lambda m: (m.score, -m.start))
-    return When(best.value, best.has_time, best.start, best.end)
+    return When(best.value, best.has_time, best.start, best.end, best.until)
 
 
 def find_datetimes(text: str, now: datetime, tz: str = "Europe/London") -> list[Span]:
     """Every date/time mention as a ``datetime`` span: ISO 8601 value with offset,
-    ``extra={"has_time": bool}``."""
+    ``extra={"has_time": bool}`` plus ``"until"`` (ISO 8601) when it is a window."""
     return [
         Span("datetime", m.value.isoformat(), m.start, m.end, text[m.start:m.end], EXTRACTOR,
-             extra={"has_time": m.has_time})
+             extra={"has_time": m.has_time, **({"until": m.until.isoformat()} if m.until else {})})
         for m in _mentions(text, now, tz)
     ]

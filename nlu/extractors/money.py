@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .numbers import NUMBER_WORD_PATTERN, words_to_number
-from .span import Span
+from .span import Span, longest_first
 from .text import clean
 
 EXTRACTOR = "BizwatchMoneyExtractor"
@@ -91,12 +91,4 @@ def find_money(text: str) -> list[Span]:
         count = int(count_text) if count_text.isdigit() else (words_to_number(count_text) or 1)
         slang = match.group("slang").lower().rstrip("s")
         found.append(_span(text, match.start(), match.end(), float(count * _SLANG[slang])))
-    return _longest_first(found)
-
-
-def _longest_first(spans: list[Span]) -> list[Span]:
-    chosen: list[Span] = []
-    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if not any(span.overlaps(other) for other in chosen):
-            chosen.append(span)
-    return sorted(chosen, key=lambda s: s.start)
+    return longest_first(found, len(cleaned))

@@ -39,13 +39,28 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
+def longest_first(spans: list, size: int) -> list:
+    """The spans (anything with ``start`` and ``end`` within ``size`` characters) that survive when
+    longer ones win overlaps (ties: the earlier), in text order. A map of taken characters keeps
+    this linear in the text, however many spans there are."""
+    taken = bytearray(size)
+    chosen = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if not any(taken[span.start:span.end]):
+            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: s.start)
+
+
 @dataclass(frozen=True)
 class When:
-    """A resolved incident time. ``has_time`` is False when only a day was given, so the
-    caller knows to ask "roughly what time?"."""
+    """A resolved incident time. ``has_time`` is False when no time of day was given, so the
+    caller knows to ask "roughly what time?". For a part of the day ("this morning") ``value`` is
+    the start of the window and ``until`` its end (in the same time zone); otherwise ``until`` is
+    None."""
 
     value: datetime
     has_time: bool
     start: int
     end: int
-    until: datetime | None = None  # the end of a window ("this morning"); ``value`` is its start
+    until: datetime | None = None

@@ -38,8 +38,9 @@ def test_report_contents(report):
     assert set(report["entities"]["money"]) >= {"precision", "recall", "f1", "value_accuracy"}
 
 
-def test_cli_parse_prints_one_json_object():
-    result = runner.invoke(app, ["parse", "someone nicked £80 yesterday", "--now", "2024-11-27T16:00:00+00:00"])
+def test_cli_parse_prints_one_json_object(tmp_path):
+    result = runner.invoke(app, ["parse", "someone nicked £80 yesterday", "--now", "2024-11-27T16:00:00+00:00",
+                                 "--cache-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     parsed = json.loads(result.stdout)
     assert parsed["intent"]["name"] == "report_crime"
@@ -58,15 +59,35 @@ def test_cli_test_writes_report_and_fails_below_threshold(tmp_path):
     assert ok.exit_code == 0, ok.output
     assert "intent accuracy" in ok.output and "confusion" in ok.output
     assert json.loads(path.read_text())["summary"]["emergency_recall"] == 1.0
+    assert json.loads(path.read_text())["summary"]["crime_type_accuracy"] >= 0.95
+    assert "held-out crime types: accuracy" in ok.output
     failed = runner.invoke(app, ["test", "--report", str(path), "--min-accuracy", "1.01"])
     assert failed.exit_code == 1 and "intent_accuracy" in failed.output
 
 
-def test_cli_train_reports_cross_validation():
-    result = runner.invoke(app, ["train", "--folds", "3"])
+def test_cli_train_reports_cross_validation(tmp_path):
+    result = runner.invoke(app, ["train", "--folds", "3", "--cache-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["cross_validation"]["folds"] == 3 and 0.5 < figures["cross_validation"]["accuracy"] <= 1
+    assert 0.5 < figures["crime_types"]["accuracy"] <= 1 and len(figures["crime_types"]["thresholds"]) == 2
+
+
+@pytest.mark.parametrize("command", ["parse", "train", "test"])
+def test_cli_help_names_what_each_option_takes(command):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0
+    for unclear in ("<str>  ", "<float>", "<int range>", "<path>"):
+        assert unclear not in result.output.replace(" TEXT      <str>  ", ""), (unclear, result.output)
+    assert {"parse": "ISO-TIME", "train": "N", "test": "FRACTION"}[command] in result.output
+
+
+def test_cli_and_service_keep_the_model_in_the_same_place():
+    from bot.config import Settings
+
+    from nlu.paths import DEFAULT_CACHE_DIR
+
+    assert Settings.model_fields["nlu_cache_dir"].default == DEFAULT_CACHE_DIR
 
 
 def test_export_rasa_project(tmp_path):

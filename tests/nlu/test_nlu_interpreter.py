@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -64,10 +67,13 @@ def test_gibberish_is_out_of_scope(interpreter, text):
 
 
 def test_long_messy_message(interpreter):
-    text = ("so anyway " * 600) + "someone nicked £20 of sweets\x00 😡"
+    # The interpreter reads the first 2,000 characters (nlu.extractors.text.MAX_TEXT_CHARS): what
+    # comes first is found, what comes after is not looked for, and the text comes back whole.
+    text = "someone nicked £20 of sweets\x00 😡 " + ("so anyway " * 600) + "and £50 of crisps"
     result = interpreter.parse(text, now=NOW)
     assert result["text"] == text
-    assert ("money", 20.0) in {(e["entity"], e["value"]) for e in result["entities"]}
+    assert {(e["entity"], e["value"]) for e in result["entities"]} == {("money", 20.0), ("crime_type", "shop_theft")}
+    assert result["intent"]["name"] == "report_crime"
 
 
 def test_fast_path_matches_scikit_learn(interpreter):
@@ -96,7 +102,22 @@ def test_disk_cache_round_trip_and_corrupt_cache(tmp_path, interpreter, monkeypa
     cache_file.write_bytes(b"not a pickle")
     third = EmbeddedInterpreter(cache_dir=tmp_path)
     assert third.parse("hiya")["intent"]["name"] == "greet"
-    assert isinstance(pickle.loads(cache_file.read_bytes()), type(third.classifier))  # rebuilt
+    assert isinstance(pickle.loads(cache_file.read_bytes()), type(third.model))  # rebuilt
+
+
+def test_a_cached_model_loads_without_scikit_learn_or_the_yaml_loader(tmp_path):
+    """What makes `bizwatch nlu parse` quick: a second process only unpickles plain arrays."""
+    EmbeddedInterpreter(cache_dir=tmp_path)  # writes the cache (or finds the model trained in this process)
+    if not list(tmp_path.glob("intent-model-*.pkl")):
+        embedded.clear_memory_cache()
+        EmbeddedInterpreter(cache_dir=tmp_path)
+    script = ("import sys, json; from nlu.embedded import EmbeddedInterpreter; "
+              f"r = EmbeddedInterpreter(cache_dir={str(tmp_path)!r}).parse('someone nicked £80 of meat'); "
+              "print(json.dumps([r['intent']['name'], sorted(m for m in ('sklearn', 'scipy', 'yaml') if m in sys.modules)]))")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True,
+                         env={"PYTHONPATH": str(root), "PATH": ""}).stdout
+    assert out.strip() == '["report_crime", []]'
 
 
 def test_model_key_changes_with_the_data(tmp_path):

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nlu.paths import DEFAULT_CACHE_DIR
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIZWATCH_", env_file=".env", extra="ignore")
@@ -92,7 +94,7 @@ class Settings(BaseSettings):
     rasa_url: str | None = Field(default=None, description="Rasa server base URL when interpreter=rasa.")
     rasa_token: str | None = Field(default=None, description="Rasa server token, if it needs one.")
     rasa_timeout_seconds: float = Field(default=3.0, gt=0, description="Timeout for Rasa server calls.")
-    nlu_cache_dir: str = Field(default="var/nlu-cache", description="Where trained models are cached.")
+    nlu_cache_dir: str = Field(default=DEFAULT_CACHE_DIR, description="Where trained models are cached.")
     telegram_token: str | None = Field(default=None, description="Telegram bot token (optional).")
     telegram_webhook_secret: str | None = Field(default=None, description="Telegram webhook secret token.")
     twilio_account_sid: str | None = Field(default=None, description="Twilio account SID (optional).")

@@ -216,7 +216,7 @@ def test_a_scam_phone_call_is_not_asked_about_cctv_but_a_fake_note_at_the_till_i
     from conftest import Chat
 
     verify_dialog(chat, [
-        ("scam call: a man phoned pretending to be our card company and got £300", "fraud"),
+        ("a man phoned pretending to be our card company and got £300", "fraud"),
         ("no", "when did it happen"), ("this morning at 10", "where did it happen"), (PLACE, "anything to add"),
         ("that's all", "how did it happen"), ("he said our card was blocked and asked for the code", "your name"),
     ])

@@ -135,3 +135,39 @@ def test_an_absurd_amount_is_asked_about_not_stored(chat, sessions):
     verify_dialog(chat, [("no", "where"), (PLACE, "anything to add"), ("that's all", "roughly what was it all worth"),
                          ("£99999999999", "more than i'd expect"), ("£99", "describe them")])
     assert draft(sessions).value_gbp == Decimal("99")
+
+
+def test_this_morning_stays_a_window_and_is_never_in_the_future(chat, sessions, clock):
+    from datetime import datetime, timezone
+
+    from bot.reports.export import report_to_dict
+    from zoneinfo import ZoneInfo
+
+    clock.now = datetime(2026, 11, 23, 8, 10, tzinfo=timezone.utc)  # Monday, 8:10am in London
+    reply = chat.say("someone nicked £80 of meat this morning")
+    assert "monday 23 november 2026, between 6:00am and 8:10am" in reply.lower() and "future" not in reply
+    verify_dialog(chat, [("no", "where did it happen")])  # no "roughly what time?" for a window
+    report = draft(sessions)
+    assert report.occurred_time_known is False
+    with sessions() as session:
+        data = report_to_dict(session.get(Report, report.id), ZoneInfo("Europe/London"))
+    assert data["occurred_at"] == "2026-11-23T06:00:00+00:00" and data["occurred_until"] == "2026-11-23T08:10:00+00:00"
+    assert data["occurred_time_known"] is False
+
+
+def test_a_part_of_the_day_given_as_the_answer_is_a_window_too(chat, sessions, clock):
+    from datetime import datetime, timezone
+
+    clock.now = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("burglary", "when"),
+                         ("last night", "between sunday 22 november 2026, 10:00pm and monday 23 november 2026, 6:00am"),
+                         (PLACE, "in your own words"), ("change the time", "when did it happen"),
+                         ("yesterday", "what time"), ("in the afternoon", "between 12:00pm and 6:00pm")])
+    assert draft(sessions).occurred_until is not None
+
+
+def test_the_crime_type_is_understood_in_other_words_at_its_question(chat):
+    for words, label in (("fare dodger ran off", "leaving without paying"), ("smashing up the front", "criminal damage"),
+                         ("breaking into the warehouse", "burglary")):
+        chat.address = f"shop-{label}"
+        verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), (words, f"noted: {label}")])

@@ -11,7 +11,6 @@ from bot.flows.base import DangerNow, Invalid, Turn
 from bot.flows.questions import Answer, Prompt
 from bot.messages import Button
 from bot.storage.models import Report
-from nlu.extractors import find_crime_types
 
 OVER = re.compile(r"\b(over|gone|left|safe|fine|ok|okay|ran off|went|long gone|they've gone|no one hurt)\b")
 
@@ -35,8 +34,8 @@ def ask_crime_type(turn: Turn, report: Report) -> Prompt:
                   tuple(Button(c.button, c.code) for c in CRIME_TYPES))
 
 
-def read_crime_type(text: str) -> str | None:
-    """A crime type code from a button, its label, or words ("someone smashed the window")."""
+def read_crime_type(turn: Turn, text: str) -> str | None:
+    """A crime type code from a button, its label, or words ("fare dodger ran off")."""
     words = normalise(text)
     code = words.replace(" ", "_")
     if code in BY_CODE:
@@ -44,12 +43,13 @@ def read_crime_type(text: str) -> str | None:
     for crime in CRIME_TYPES:
         if words in (crime.label, normalise(crime.button)):
             return crime.code
-    found = find_crime_types(text)
-    return found[0].value if found else None
+    # The interpreter's reading (phrases, then its crime-type classifier for words said otherwise).
+    found = [e["value"] for e in turn.entities("crime_type") if e["value"] in BY_CODE]
+    return found[0] if found else None
 
 
 def answer_crime_type(turn: Turn, report: Report, text: str) -> Answer:
-    code = read_crime_type(text)
+    code = read_crime_type(turn, text)
     if code is None:
         raise Invalid("Sorry, I couldn't tell which kind of crime that was. Please pick one of these.")
     report.crime_type = code

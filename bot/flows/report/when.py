@@ -7,8 +7,10 @@ in the future) and shown as one in the summary and the export.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
+from bot.flows.answers import normalise
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Prompt, mark_answered
 from bot.messages import Button
@@ -17,6 +19,7 @@ from bot.storage.models import Report
 from nlu.extractors import parse_when
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
+PART_OF_DAY = re.compile(r"\b(morning|lunch ?time|afternoon|tea ?time|evening)\b")
 
 
 def record_time(turn: Turn, report: Report, value: datetime, has_time: bool, until: datetime | None) -> str:
@@ -54,9 +57,14 @@ def answer_occurred_time(turn: Turn, report: Report, text: str) -> Answer:
         raise Invalid("I need the day first.")
     local_day = report.occurred_at.astimezone(turn.tz)
     end_of_day = local_day.replace(hour=23, minute=59)
-    found = parse_when(text, min(end_of_day, turn.local_now), turn.settings.timezone)
+    anchor = min(end_of_day, turn.local_now)
+    found = parse_when(text, anchor, turn.settings.timezone)
+    part = PART_OF_DAY.search(normalise(text))
+    if found is None and part:
+        # "in the afternoon" answers "what time?" about the day already given: that day's afternoon.
+        found = parse_when(f"this {part.group(1).replace(' ', '')}", anchor, turn.settings.timezone)
     if found is None:
-        raise Invalid("Sorry, I couldn't read a time in that. Try '3pm' or '14:30'.")
+        raise Invalid("Sorry, I couldn't read a time in that. Try '3pm', '14:30' or 'in the afternoon'.")
     if found.until is not None:
         start = found.value.astimezone(turn.tz)
         until = found.until.astimezone(turn.tz)

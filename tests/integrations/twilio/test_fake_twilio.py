@@ -3,24 +3,78 @@ the app will see when it sends SMS and WhatsApp messages and receives webhooks t
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import MESSAGES_URL, PUBLIC, STATUS_URL, ManualClock, Receiver, client_for
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from integrations.twilio.fake import FakeTwilio, Media, segment, sign
+from twilio_test_support import MESSAGES_URL, PUBLIC, STATUS_URL, ManualClock, Receiver, client_for
 
 USER = "+447700900123"
 OTHER_USER = "+447700900456"
 JPEG = b"\xff\xd8\xff\xe0" + b"broken window, back door" * 40 + b"\xff\xd9"
 ROOT = Path(__file__).resolve().parents[3]
+
+
+# The servers live for the whole session (stopping one takes uvicorn a fifth of a second); each test
+# gets them emptied, with the fake's settings as they started.
+@pytest.fixture(scope="session")
+def _receiver_server() -> Iterator[Receiver]:
+    receiver = Receiver()
+    receiver.url = receiver.server.start()
+    yield receiver
+    receiver.server.stop()
+
+
+@pytest.fixture
+def receiver(_receiver_server: Receiver) -> Receiver:
+    _receiver_server.requests.clear()
+    return _receiver_server
+
+
+@pytest.fixture(scope="session")
+def _session_clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def clock(_session_clock: ManualClock) -> ManualClock:
+    return _session_clock
+
+
+@pytest.fixture(scope="session")
+def _fake_server(_receiver_server: Receiver, _session_clock: ManualClock) -> Iterator[FakeTwilio]:
+    with FakeTwilio(
+        clock=_session_clock,
+        rate=1000,
+        callback_delay=0.002,
+        inbound_url=MESSAGES_URL,
+        proxy={PUBLIC: _receiver_server.url},
+    ) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake(_fake_server: FakeTwilio, receiver: Receiver) -> Iterator[FakeTwilio]:
+    initial = copy.deepcopy(vars(_fake_server.settings))
+    yield _fake_server
+    _fake_server.wait_idle()
+    vars(_fake_server.settings).update(initial)
+    _fake_server.reset()
+
+
+@pytest.fixture
+def client(fake: FakeTwilio) -> Client:
+    return client_for(fake)
 
 
 def send(client: Client, fake: FakeTwilio, body: str, to: str = USER, **kwargs: object):  # type: ignore[no-untyped-def]

@@ -1,15 +1,15 @@
-"""Fixtures for driving the fake Twilio through the real twilio client: the fake itself (posting to a
-small receiver that stands in for the app behind a TLS-terminating proxy), a twilio ``Client`` pointed
-at it, and a clock a test can move on."""
+"""Helpers for driving the fake Twilio through the real twilio client: a twilio ``Client`` pointed at
+the fake, a small receiver standing in for the app behind a TLS-terminating proxy, and a clock a test
+can move on.
+
+(Not a conftest.py: a second conftest module below tests/ would take the name ``conftest`` from
+tests/conftest.py, which other tests import helpers from.)"""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -85,57 +85,5 @@ class Receiver:
         return [received for received in self.requests if received.path == path]
 
 
-# The servers live for the whole session (stopping one takes uvicorn a fifth of a second); each test
-# gets them emptied, with the fake's settings as they started.
-@pytest.fixture(scope="session")
-def _receiver_server() -> Iterator[Receiver]:
-    receiver = Receiver()
-    receiver.url = receiver.server.start()
-    yield receiver
-    receiver.server.stop()
-
-
-@pytest.fixture
-def receiver(_receiver_server: Receiver) -> Receiver:
-    _receiver_server.requests.clear()
-    return _receiver_server
-
-
-@pytest.fixture(scope="session")
-def _session_clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def clock(_session_clock: ManualClock) -> ManualClock:
-    return _session_clock
-
-
-@pytest.fixture(scope="session")
-def _fake_server(_receiver_server: Receiver, _session_clock: ManualClock) -> Iterator[FakeTwilio]:
-    with FakeTwilio(
-        clock=_session_clock,
-        rate=1000,
-        callback_delay=0.002,
-        inbound_url=MESSAGES_URL,
-        proxy={PUBLIC: _receiver_server.url},
-    ) as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(_fake_server: FakeTwilio, receiver: Receiver) -> Iterator[FakeTwilio]:
-    initial = copy.deepcopy(vars(_fake_server.settings))
-    yield _fake_server
-    _fake_server.wait_idle()
-    vars(_fake_server.settings).update(initial)
-    _fake_server.reset()
-
-
 def client_for(fake: FakeTwilio, auth_token: str | None = None) -> Client:
     return Client(fake.account_sid, auth_token or fake.auth_token, http_client=BaseUrlHttpClient(fake.base_url))
-
-
-@pytest.fixture
-def client(fake: FakeTwilio) -> Client:
-    return client_for(fake)

@@ -47,7 +47,7 @@ def serve(host: str = typer.Option(None, help="Address to listen on (default fro
 def chat(as_user: str = typer.Option(None, "--as", help="Who you are in this chat (default: your login).")) -> None:
     """Chat with bizwatch in this terminal (options are numbered; type the number or the words)."""
     from bot.service import build_service
-    from bot.terminal import run_chat
+    from bot.channels.terminal import run_chat
 
     service = build_service(get_settings())
     run_chat(service.engine, address=as_user)

@@ -15,7 +15,9 @@ MAX_COMMAND_LENGTH = 40
 
 _COMMANDS = [
     ("help", r"(?:help|\?|what do i do|what do i say|how does this work|instructions)"),
-    ("cancel", r"(?:cancel|cancel (?:it|this|that|the report|my report|report)|stop|quit|abort|exit|forget it)"),
+    # "delete" is the word SMS users are given (there "cancel" and "stop" belong to the carrier).
+    ("cancel", r"(?:cancel|cancel (?:it|this|that|the report|my report|report)|stop|quit|abort|exit|forget it"
+               r"|delete|delete (?:it|this|that|the report|my report|report)|scrap it|bin it)"),
     ("back", r"(?:back|go back|previous|undo|back one|last question)"),
     ("restart", r"(?:start again|start over|restart|begin again|start from the beginning|new report)"),
     ("resume", r"(?:carry on|continue|resume|keep going|go on|carry on with my report)"),

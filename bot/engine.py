@@ -269,7 +269,8 @@ class Engine:
         elif command.name == "change":
             flow.change(turn, command.argument)
         elif command.name == "menu":
-            turn.say(f"You're part-way through {flow.progress(turn)}. Say 'carry on' to continue, or 'cancel' "
-                     "to stop.", (Button("Carry on", "carry on"), Button("Cancel", "cancel")))
+            cancel = turn.capabilities.cancel_word
+            turn.say(f"You're part-way through {flow.progress(turn)}. Say 'carry on' to continue, or '{cancel}' "
+                     "to stop it.", (Button("Carry on", "carry on"), Button(cancel.capitalize(), cancel)))
         else:
             flow.reask(turn)

@@ -56,6 +56,9 @@ class ChannelCapabilities:
     buttons: bool = False
     media: bool = False
     max_length: int = 4096
+    # The word the dialogue tells people to say to abandon what is under way. On SMS "cancel" is a
+    # carrier opt-out word (it would unsubscribe them from everything), so SMS has its own.
+    cancel_word: str = "cancel"
 
 
 @dataclass

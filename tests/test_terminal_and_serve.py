@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from bot.terminal import run_chat
+from bot.channels.terminal import run_chat
 
 
 def test_terminal_chat_numbers_the_options_and_accepts_the_number(engine):

@@ -276,7 +276,7 @@ class QuestionFlow(Generic[Subject]):
             if question.optional:
                 lines.append("This one is optional: say 'skip' to move on.")
         lines.append("You can also say 'back', 'change' and the part to change (e.g. 'change the time'), "
-                     "or 'cancel'. If anyone is in danger now, call 999.")
+                     f"or '{turn.capabilities.cancel_word}'. If anyone is in danger now, call 999.")
         turn.say("\n".join(lines))
         self.ask_next(turn, subject)
 

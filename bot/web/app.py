@@ -1,68 +1,37 @@
-"""FastAPI app: the chat page at `/`, `POST /webhooks/rest/webhook`, `GET /healthz`, and (when turned on)
-`POST /model/parse` and the API docs. The edge rules (who may speak, how much, how often) are in
-``identity``, ``middleware`` and the README's "Deployment: the public surface"."""
+"""FastAPI app: the chat page at `/`, `GET /healthz`, each channel's routes (the web chat's from
+``bot.channels.web``), and (when turned on) `POST /model/parse` and the API docs. The edge rules (who
+may speak, how much, how often) are in ``identity``, ``middleware`` and the README's "Deployment: the
+public surface"."""
 
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from datetime import datetime, timezone
 from importlib.resources import files
 from typing import Any
 
 import anyio
 from fastapi import Depends, FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from pydantic import BaseModel, Field
 from sqlalchemy.pool import NullPool
 from starlette.types import Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from bot.engine import DatabaseUnavailable
-from bot.messages import Inbound
+from bot.channels.web import MAX_BODY_CHARS, web_router
 from bot.rate_limits import RateLimit, make_limiter
 from bot.service import Service
 from bot.storage.db import check_writes, make_engine
-from bot.storage.models import Conversation
-from bot.web.identity import Caller, Refused, identity_for
-from bot.web.middleware import (AddressLimit, BodyLimit, BodyTooLarge, ErrorShield, SecurityHeaders, client_address,
-                                too_many)
+from bot.web.identity import Refused, identity_for
+from bot.web.middleware import AddressLimit, BodyLimit, BodyTooLarge, ErrorShield, SecurityHeaders
 
 log = logging.getLogger(__name__)
 WEB_DIR = files("bot.web")
-MAX_BODY_CHARS = 64_000
 HEALTH_WAIT_SECONDS = 1.0
 PARSE_THREADS = 2
-RETRY_TEXT = ("Sorry, I couldn't save that just now. Please send it again in a moment: nothing you've already "
-              "told me is lost.")
-# Sender and message ids become database keys: printable text only (PostgreSQL refuses NUL outright).
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-
-
-class RestMessage(BaseModel):
-    """The Rasa REST channel's request, plus an optional client message id for safe retries.
-
-    ``sender`` is required from machine clients (bearer token) and ignored from the chat page,
-    whose sender is the one in its signed cookie.
-    """
-
-    sender: str | None = Field(default=None, min_length=1, max_length=128)
-    message: str = Field(default="", max_length=MAX_BODY_CHARS)
-    message_id: str | None = Field(default=None, min_length=1, max_length=128)
-
-    @field_validator("sender", "message_id")
-    @classmethod
-    def _printable(cls, value: str | None) -> str | None:
-        if value is not None and _UNPRINTABLE.search(value):
-            raise ValueError("must not contain control characters")
-        return value
 
 
 class ParseRequest(BaseModel):
@@ -117,9 +86,6 @@ def create_app(service: Service) -> FastAPI:
         return JSONResponse(status_code=413, headers=error.headers, content={"error": error.detail,
                                                                             "code": "too_large"})
 
-    async def caller(request: Request) -> Caller:
-        return identity.caller(request)
-
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         try:
@@ -136,44 +102,7 @@ def create_app(service: Service) -> FastAPI:
         identity.issue(response, request, identity.sender(request))  # a new id, or the same one for longer
         return response
 
-    @app.post("/chat/new", status_code=204)
-    async def new_chat(request: Request, who: Caller = Depends(caller)) -> Response:
-        """A fresh conversation (another person at the same browser): only the holder of a chat cookie
-        may swap it, and SameSite keeps other sites from doing it for them."""
-        if who.by != "cookie":
-            raise Refused(403, "not_a_chat", "Only the chat page can start a new chat.")
-        response = Response(status_code=204)
-        identity.issue(response, request)
-        return response
-
-    @app.post("/webhooks/rest/webhook")
-    async def rest_webhook(body: RestMessage, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
-        if who.by == "token":
-            if body.sender is None:
-                raise RequestValidationError([{"loc": ("body", "sender"), "msg": "Field required", "type": "missing"}])
-            sender = body.sender
-        else:
-            sender = who.sender or ""
-        verdict = await per_sender.ahit(f"web:{sender}")
-        if not verdict.allowed:
-            raise Refused(429, "rate_limited", too_many(verdict.retry_after)["error"],
-                          {"Retry-After": str(verdict.retry_after)})
-        try:
-            if who.by == "cookie" and await run_in_threadpool(is_new_conversation, service, sender):
-                verdict = await new_conversations.ahit(client_address(request.scope))
-                if not verdict.allowed:
-                    raise Refused(429, "too_many_conversations",
-                                  "A lot of new chats have been started from your connection. Please try again "
-                                  f"in {max(1, verdict.retry_after // 60)} minutes.",
-                                  {"Retry-After": str(verdict.retry_after)})
-            inbound = Inbound(channel="web", address=sender, message_id=body.message_id or uuid.uuid4().hex,
-                              text=body.message, received_at=datetime.now(timezone.utc))
-            replies = await run_in_threadpool(service.engine.handle, inbound)
-        except (DatabaseUnavailable, SQLAlchemyError) as error:
-            log.warning("turn not saved: %s", type(error).__name__)
-            return JSONResponse(status_code=503, headers={"Retry-After": "2"},
-                                content=[{"recipient_id": sender, "text": RETRY_TEXT, "buttons": []}])
-        return JSONResponse(content=[_rest_reply(sender, reply.text, reply.buttons) for reply in replies])
+    app.include_router(web_router(service, identity, per_sender, new_conversations))
 
     if settings.model_parse_endpoint:
         async def parse_access(request: Request) -> None:
@@ -193,15 +122,3 @@ def create_app(service: Service) -> FastAPI:
             return dict(parsed)
 
     return app
-
-
-def is_new_conversation(service: Service, sender: str) -> bool:
-    """Whether this web sender has no conversation yet (starting one counts against the address)."""
-    with service.sessions() as session:
-        return session.scalar(select(Conversation.id).where(
-            Conversation.channel == "web", Conversation.address == sender)) is None
-
-
-def _rest_reply(recipient: str, text: str, buttons: Any) -> dict[str, Any]:
-    return {"recipient_id": recipient, "text": text,
-            "buttons": [{"title": b.title, "payload": b.payload} for b in buttons]}

@@ -62,7 +62,7 @@ class ReportFlow(QuestionFlow[Report]):
         report = self._new_draft(turn)
         noted = self.prefill(turn, report)
         opening = ("I'm sorry this has happened. I'll take the details: it takes about 3 minutes, and you can "
-                   "say 'help', 'back' or 'cancel' at any time.")
+                   f"say 'help', 'back' or '{turn.capabilities.cancel_word}' at any time.")
         if noted:
             opening += f"\n\nFrom what you said, I've noted: {'; '.join(noted)}. Say 'change' and the part if " \
                        "anything is wrong."

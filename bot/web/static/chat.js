@@ -154,4 +154,23 @@
       [{ title: "Report a crime", payload: "report a crime" }, { title: "Prevention advice", payload: "advice" }]);
   }
   greet();
+  // Messages the service sends later (a status update, a CCTV reminder) wait on the server until this
+  // page collects them: now, every so often while it is open, and whenever the visitor comes back.
+  const COLLECT_EVERY_MS = 20000;
+  let collecting = false;
+  async function collect() {
+    if (collecting || document.visibilityState === "hidden") return;
+    collecting = true;
+    try {
+      const response = await fetch("/webhooks/rest/messages", { credentials: "same-origin" });
+      if (response.ok) {
+        const messages = await response.json();
+        if (Array.isArray(messages)) messages.forEach(function (r) { showButtons(add("bot", r.text), r.buttons); });
+      }
+    } catch (error) { /* offline: try again later */ }
+    collecting = false;
+  }
+  collect();
+  setInterval(collect, COLLECT_EVERY_MS);
+  document.addEventListener("visibilitychange", collect);
 })();

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from bot.channels import render_plain
+from bot.channels.plain import render_plain
 from bot.engine import DatabaseUnavailable, Engine
 from bot.messages import Inbound, Outbound
 

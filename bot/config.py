@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     scheduler: bool = Field(
         default=True, description="`bizwatch serve` runs the scheduled jobs (one process is elected).",
     )
+    evidence_dir: str = Field(default="var/evidence", description="Folder where evidence files (photos, CCTV) are kept.")
+    evidence_max_bytes: int = Field(
+        default=2 * 1024 ** 3, ge=1024, description="The largest evidence file accepted, in bytes.",
+    )
     interpreter: Literal["embedded", "rasa"] = Field(
         default="embedded", description="Which language interpreter to use."
     )

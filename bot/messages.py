@@ -27,6 +27,10 @@ class Attachment:
     file_id: str | None = None
     content_type: str | None = None
     name: str | None = None
+    # Set once the channel has fetched the file into the evidence store (before the turn begins).
+    storage_key: str | None = None
+    size: int | None = None
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)

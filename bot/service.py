@@ -1,15 +1,21 @@
-"""Builds a running bizwatch from settings: database, migrations, interpreter, flows, engine."""
+"""Builds a running bizwatch from settings: database, migrations, interpreter, flows, engine, channels.
+
+The channels the service sends through (Telegram, SMS, WhatsApp) are built from their settings by
+``sending_channels``; a channel whose settings are absent is simply not there, so the embedded
+default (web and terminal only) needs no tokens.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine as Database
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import CAPABILITIES
+from bot.channels import CAPABILITIES, SendingChannel
 from bot.config import Settings
 from bot.engine import Engine
+from bot.evidence.store import EvidenceStore, FolderStore
 from bot.flows.advice import AdviceFlow
 from bot.flows.base import Flow
 from bot.flows.report import ReportFlow
@@ -26,6 +32,9 @@ class Service:
     sessions: sessionmaker[Session]
     interpreter: Interpreter
     engine: Engine
+    evidence: EvidenceStore = field(default_factory=lambda: FolderStore("var/evidence"))
+    # The provider channels configured (name -> channel), for sender workers and webhooks.
+    channels: dict[str, SendingChannel] = field(default_factory=dict)
 
     def close(self) -> None:
         self.database.dispose()
@@ -44,6 +53,11 @@ def interpreter_from(settings: Settings) -> Interpreter:
                              timeout=settings.rasa_timeout_seconds, cache_dir=settings.nlu_cache_dir)
 
 
+def sending_channels(settings: Settings) -> dict[str, SendingChannel]:
+    """The provider channels whose settings are given (none on the embedded default)."""
+    return {}
+
+
 def build_service(settings: Settings, *, interpreter: Interpreter | None = None, migrate: bool = True) -> Service:
     """A ready service; ``migrate`` brings the schema up to date first (as `bizwatch serve` does)."""
     if migrate:
@@ -52,5 +66,8 @@ def build_service(settings: Settings, *, interpreter: Interpreter | None = None,
     database = make_engine(settings.database_url, wait_seconds=settings.turn_deadline_seconds / 2)
     sessions = make_session_factory(database)
     interpreter = interpreter or interpreter_from(settings)
-    engine = Engine(sessions, interpreter, settings, flows=default_flows(), capabilities=CAPABILITIES)
-    return Service(settings=settings, database=database, sessions=sessions, interpreter=interpreter, engine=engine)
+    channels = sending_channels(settings)
+    capabilities = {**CAPABILITIES, **{name: channel.capabilities for name, channel in channels.items()}}
+    engine = Engine(sessions, interpreter, settings, flows=default_flows(), capabilities=capabilities)
+    return Service(settings=settings, database=database, sessions=sessions, interpreter=interpreter, engine=engine,
+                   evidence=FolderStore(settings.evidence_dir), channels=channels)

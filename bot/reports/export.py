@@ -55,7 +55,8 @@ def report_to_dict(report: Report, tz: ZoneInfo) -> dict[str, Any]:
             "links": [{"url": a.url, "provider": a.provider} for a in report.attachments if a.kind == "cctv_link"],
             "status": report.cctv_status,
         },
-        "photos": [{"file_id": a.file_id, "url": a.url, "content_type": a.content_type}
+        "photos": [{"file_id": a.file_id, "url": a.url, "content_type": a.content_type, "size_bytes": a.size_bytes,
+                    "sha256": a.sha256}
                    for a in report.attachments if a.kind == "photo"],
         "reporter": {"name": report.reporter_name, "role": report.reporter_role, "phone": report.reporter_phone,
                      "email": report.reporter_email, "preferred_contact": report.preferred_contact},

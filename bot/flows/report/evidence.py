@@ -178,7 +178,8 @@ def answer_photos(turn: Turn, report: Report, text: str) -> Answer:
     photos = [a for a in turn.inbound.attachments if a.kind in PHOTO_KINDS]
     for photo in photos[:20]:
         report.attachments.append(ReportAttachment(kind="photo", url=photo.url, file_id=photo.file_id,
-                                                   content_type=photo.content_type))
+                                                   content_type=photo.content_type, storage_key=photo.storage_key,
+                                                   size_bytes=photo.size, sha256=photo.sha256))
     if photos:
         count = sum(1 for a in report.attachments if a.kind == "photo")
         return Awaiting(f"Got it ({count} photo{'s' if count != 1 else ''} so far). Send more, or say 'done'.")

@@ -1,0 +1,1 @@
+"""Evidence: files and links handed over with a report, and where the files are kept."""

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 DEFAULT_CAPABILITIES = ChannelCapabilities(buttons=False, media=False, max_length=4096)
 DB_ATTEMPTS = 4
+# Longer than any option we offer: such a message is interpreted before its transaction begins.
+PARSE_FIRST_CHARS = 120
 # Sender and message ids are keys: refused, not altered, if a database could not store them as sent.
 _UNSTORABLE_KEY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -147,11 +149,16 @@ class Engine:
             return stored_reply(session, inbound.channel, inbound.address, inbound.message_id)
 
     def _handle_once(self, inbound: Inbound) -> list[Outbound]:
+        # A long message is interpreted before the transaction, so its parse never holds the
+        # database (on SQLite, the one writer) while other people's turns wait. Short ones may be an
+        # option just offered, which needs no parse at all: that is only known inside.
+        cleaned = clean_text(inbound.text, self.settings.max_message_chars)
+        parsed = self._interpret(cleaned.text, self.clock()) if len(cleaned.text) > PARSE_FIRST_CHARS else None
         with self.session_factory.begin() as session:
             seen = stored_reply(session, inbound.channel, inbound.address, inbound.message_id)
             if seen is not None:
                 return seen
-            turn = self._begin_turn(session, inbound)
+            turn = self._begin_turn(session, inbound, cleaned, parsed)
             self._dispatch(turn)
             turns.finish(session, turn, flow_active=turn.conversation.flow is not None)
         if self.on_queued is not None and inbound.channel not in SYNCHRONOUS_CHANNELS:
@@ -178,17 +185,21 @@ class Engine:
         except SQLAlchemyError as error:
             raise DatabaseUnavailable(type(error).__name__) from error
 
-    def _begin_turn(self, session: Session, inbound: Inbound) -> Turn:
+    def _begin_turn(self, session: Session, inbound: Inbound, cleaned: CleanText | None = None,
+                    parsed: ParseResult | None = None) -> Turn:
         now = self.clock()
         loaded = turns.load(session, inbound, now)
-        cleaned = clean_text(inbound.text, self.settings.max_message_chars)
+        cleaned = cleaned or clean_text(inbound.text, self.settings.max_message_chars)
         capabilities = self.capabilities.get(inbound.channel, DEFAULT_CAPABILITIES)
         state = loaded.state
         text = cleaned.text if capabilities.buttons else self._numbered_choice(cleaned.text, state)
         # An option we just offered means exactly what it says: no need to interpret it.
-        chosen = text in state.buttons
+        if text in state.buttons:
+            parsed = empty_parse(text)
+        elif parsed is None or text != cleaned.text:
+            parsed = self._interpret(text, now)
         turn = Turn(session=session, conversation=loaded.conversation, contact=loaded.contact, inbound=inbound,
-                    text=text, parse=empty_parse(text) if chosen else self._interpret(text, now), now=now,
+                    text=text, parse=parsed, now=now,
                     settings=self.settings, capabilities=capabilities, state=state,
                     flow_state=turns.flow_state(self.router.flow_of_name(loaded.conversation.flow), state),
                     truncated=cleaned.truncated)

@@ -72,6 +72,3 @@ class ConversationState(BaseModel):
     @classmethod
     def load(cls, data: dict[str, Any] | None) -> ConversationState:
         return cls.model_validate(data or {})
-
-    def dump(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_defaults=True)

@@ -27,6 +27,11 @@ SAVE_CONVERSATION = update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindpara
     flow=bindparam("flow"), step=bindparam("step"), data=bindparam("data"), last_active_at=bindparam("last_active_at"))
 
 
+# Written from the turn itself rather than from the state object: the options just offered and the
+# flow's own state.
+STATE_WRITTEN_HERE = {"buttons", "flow"}
+
+
 @dataclass
 class Loaded:
     conversation: Conversation
@@ -66,9 +71,11 @@ def flow_state(flow: Flow | None, state: ConversationState) -> FlowState:
 def save(session: Session, turn: Turn, flow_active: bool) -> None:
     """Write the conversation back (options offered, engine and flow state, last active)."""
     last_buttons = next((m.buttons for m in reversed(turn.reply.messages) if m.buttons), ())
-    turn.state.buttons = [b.payload for b in last_buttons]
-    turn.state.flow = turn.flow_state.model_dump(mode="json", exclude_defaults=True) if flow_active else {}
-    data = turn.state.dump()
+    data = turn.state.model_dump(mode="json", exclude_defaults=True, exclude=STATE_WRITTEN_HERE)
+    if last_buttons:
+        data["buttons"] = [b.payload for b in last_buttons]
+    if flow_active:
+        data["flow"] = turn.flow_state.model_dump(mode="json", exclude_defaults=True)
     conversation = turn.conversation
     if inspect(conversation).persistent:
         session.expunge(conversation)

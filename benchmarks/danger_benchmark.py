@@ -126,9 +126,10 @@ def print_independent() -> None:
     import yaml
 
     from nlu.loader import load_file
+    from nlu.paths import TEST_FILE, TRAINING_FILE
 
     print("\nIndependent check: messages written by others for the interpreter and the advice search")
-    for path in sorted((ROOT / "nlu" / "data").glob("*.yml")):
+    for path in (TRAINING_FILE, TEST_FILE):  # the intent data (the crime-type held-out file has no intents)
         examples = load_file(path).examples
         emergency = [e.text for e in examples if e.intent == "emergency"]
         others = [e for e in examples if e.intent != "emergency"]

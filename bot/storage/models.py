@@ -261,3 +261,33 @@ class Consent(Base):
     source: Mapped[str] = mapped_column(String(40))  # sms_keyword, telegram_command, conversation, import
     wording: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Subscription(Base):
+    """Someone who asked for crime alerts and prevention advice: where, about what, and how often.
+
+    One per (channel, address). ``status`` is pending until confirmed (SMS needs a YES reply: double
+    opt-in), then active, paused (until ``paused_until``) or unsubscribed; every change of consent is
+    also a ``consents`` row with the wording shown.
+    """
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_subscriptions_channel_address"),
+                      Index("ix_subscriptions_status", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    business_name: Mapped[str | None] = mapped_column(String(200))
+    topics: Mapped[list[Any]] = mapped_column(default=list)  # crime type codes, "seasonal", "general"
+    areas: Mapped[list[Any]] = mapped_column(default=list)  # postcode districts ("WS1") or named areas
+    sector: Mapped[str | None] = mapped_column(String(20))
+    max_per_week: Mapped[int] = mapped_column(Integer, default=2)
+    status: Mapped[str] = mapped_column(String(16))  # pending | active | paused | unsubscribed
+    paused_until: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(String(40))  # conversation | import
+    confirmed_at: Mapped[datetime | None]
+    unsubscribed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

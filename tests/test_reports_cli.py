@@ -35,8 +35,9 @@ def test_list_and_show(cli, submitted_reference):
     listing = cli.invoke(app, ["reports", "list"])
     assert listing.exit_code == 0
     header, row = listing.output.splitlines()
-    assert header.split() == ["Reference", "Sent", "(or", "started)", "Crime", "Business"]
+    assert header.split() == ["Reference", "Status", "Sent", "(or", "started)", "Crime", "Business"]
     assert row.startswith(submitted_reference) and "Shop theft" in row and "shop_theft" not in row
+    assert row.split()[1] == "received"
     shown = cli.invoke(app, ["reports", "show", submitted_reference.lower().replace("-", " ")])
     assert shown.exit_code == 0, shown.output
     assert "Kumar's Convenience Store" in shown.output and "£50" in shown.output

@@ -3,6 +3,8 @@
 Only reports made from the same channel address are described, so a reference alone (which
 could be guessed or overheard) never reveals someone else's report. A reference with a wrong
 check character is said to be mistyped rather than "not found", so the user checks it.
+The latest few reports are listed with their police status and last update; one asked for by
+reference shows its history, in the same words as the messages that told them of each change.
 """
 
 from __future__ import annotations
@@ -15,20 +17,57 @@ from sqlalchemy.orm import selectinload
 from bot.crime_types import label
 from bot.flows.answers import normalise
 from bot.flows.base import Turn
-from bot.reports.summary import summary_text, when
-from bot.storage.models import Report
+from bot.reports.service import LOADED
+from bot.reports.status import Status, current, update_words
+from bot.reports.summary import short_day, summary_text, when
+from bot.storage.models import Report, ReportStatusChange
 from nlu.reference import mistyped_reference, normalise_reference
 
-STATUS_WORDS = {"submitted": "received by the business crime team"}
 LIMIT = 3
+HISTORY_SHOWN = 5
+NO_UPDATE = "It has been received by the business crime team; no update yet. They'll contact you if they need more."
 SHOW = re.compile(r"^(?:please\s+)?(?:show|see|view|send|copy|give)\s+(?:me\s+)?(?:my|the|a)?\s*(?:report|summary|"
                   r"details)\b|^(?:my\s+)?(?:report\s+)?summary$")
 
 
+def _headline(report: Report, turn: Turn) -> str:
+    return f"{report.reference}: {label(report.crime_type)}, sent {short_day(report.submitted_at, turn.now, turn.tz)}."
+
+
+def _update(change: ReportStatusChange, turn: Turn) -> str:
+    """"2 Dec: a crime reference was issued, 43/12345/26." (with the officer's note when there is one)."""
+    day = short_day(change.at, turn.now, turn.tz)
+    note = f" Note: {change.note}" if change.note else ""
+    return f"{day[0].upper()}{day[1:]}: {update_words(change)}.{note}"
+
+
+def latest(report: Report, turn: Turn) -> str:
+    """The latest news on a report (with its crime number kept in view), or that there is none yet."""
+    now = current(report)
+    if now.last is None or now.status is Status.RECEIVED:
+        return NO_UPDATE
+    text = f"Update {short_day(now.last.at, turn.now, turn.tz)}: {update_words(now.last)}."
+    if now.crime_number and now.last.crime_number != now.crime_number:
+        text += f" Crime reference {now.crime_number}."
+    return text
+
+
 def describe(report: Report, turn: Turn) -> str:
-    state = STATUS_WORDS.get(report.status, report.status)
-    return (f"{report.reference}: {label(report.crime_type)}, sent {when(report.submitted_at, turn.tz)}. "
-            f"It has been {state}; they'll contact you if they need more.")
+    """One report in a line or two: what, when it was sent, and the latest news."""
+    return f"{_headline(report, turn)} {latest(report, turn)}"
+
+
+def history(report: Report, turn: Turn) -> str:
+    """One of their reports with its changes, the latest few, oldest first."""
+    changes = report.status_changes
+    lines = [_headline(report, turn)]
+    if len(changes) > HISTORY_SHOWN:
+        earlier = len(changes) - HISTORY_SHOWN
+        lines.append(f"({earlier} earlier update{'s' if earlier > 1 else ''})")
+    lines += [_update(change, turn) for change in changes[-HISTORY_SHOWN:]]
+    if current(report).status is Status.RECEIVED:
+        lines.append("No update yet. They'll contact you if they need more.")
+    return "\n".join(lines)
 
 
 def asks_to_see_report(text: str) -> bool:
@@ -36,7 +75,8 @@ def asks_to_see_report(text: str) -> bool:
 
 
 def _own_reports(turn: Turn) -> Select[tuple[Report]]:
-    return select(Report).where(Report.contact_id == turn.contact.id, Report.status != "draft")
+    return select(Report).where(Report.contact_id == turn.contact.id, Report.status != "draft").options(
+        selectinload(Report.status_changes))
 
 
 def _mistyped(turn: Turn) -> bool:
@@ -51,7 +91,7 @@ def _mistyped(turn: Turn) -> bool:
 
 
 def report_status(turn: Turn) -> None:
-    """Say where this person's reports stand (one by reference, or the latest few)."""
+    """Say where this person's reports stand (one by reference with its history, or the latest few)."""
     reference = normalise_reference(turn.text)
     if reference is None and _mistyped(turn):
         return
@@ -62,14 +102,19 @@ def report_status(turn: Turn) -> None:
             turn.say(f"I can't find a report {reference} made from this chat. If it was made another way, "
                      "please call 101 and quote the reference.")
             return
-        turn.say(describe(report, turn))
+        turn.say(history(report, turn))
         return
-    reports = turn.session.scalars(query.order_by(Report.submitted_at.desc()).limit(LIMIT)).all()
+    reports = turn.session.scalars(query.order_by(Report.submitted_at.desc(), Report.id.desc())).all()
     if not reports:
         turn.say("I can't find any reports sent from this chat yet. If you reported another way, call 101 and "
                  "quote your reference.")
         return
-    turn.say("\n\n".join(describe(report, turn) for report in reports))
+    text = "\n\n".join(describe(report, turn) for report in reports[:LIMIT])
+    if len(reports) > LIMIT:
+        text += f"\n\nThose are your latest {LIMIT} of {len(reports)}. Send a reference to see any report's updates."
+    elif len(reports) > 1 or current(reports[0]).status is not Status.RECEIVED:
+        text += "\n\nSend a reference to see all the updates on a report."
+    turn.say(text)
 
 
 def show_report(turn: Turn) -> None:
@@ -77,7 +122,7 @@ def show_report(turn: Turn) -> None:
     reference = normalise_reference(turn.text)
     if reference is None and _mistyped(turn):
         return
-    query = _own_reports(turn).options(selectinload(Report.items), selectinload(Report.attachments))
+    query = _own_reports(turn).options(*LOADED)
     query = query.where(Report.reference == reference) if reference else \
         query.order_by(Report.submitted_at.desc()).limit(1)
     report = turn.session.scalars(query).first()
@@ -86,4 +131,4 @@ def show_report(turn: Turn) -> None:
                  "I can't find any reports sent from this chat yet.")
         return
     turn.say(f"Report {report.reference}, sent {when(report.submitted_at, turn.tz)}:\n\n"
-             f"{summary_text(report, turn.tz)}")
+             f"{summary_text(report, turn.tz)}\n\n{latest(report, turn)}")

@@ -1,4 +1,8 @@
-"""Reports as JSON objects (the export schema other systems rely on) and as CSV rows."""
+"""Reports as JSON objects (the export schema other systems rely on) and as CSV rows.
+
+Keys are only ever added, never renamed: ``status`` stays draft/submitted, and where the police
+are with a report is ``police`` (the current status) and ``status_history`` (every change).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.storage.models import Report
+from bot.reports.status import history_entry, police_dict
+from bot.storage.models import Report, ReportAttachment
 
-# Nested objects of the JSON schema become prefixed CSV columns (business_name, cctv_status, ...).
-FLATTENED = ("business", "cctv", "reporter")
+# Nested objects of the JSON schema become prefixed CSV columns (business_name, cctv_status, police_status, ...).
+FLATTENED = ("business", "cctv", "reporter", "police")
 
 
 def _gbp(value: Decimal | None) -> float | None:
@@ -62,7 +67,17 @@ def report_to_dict(report: Report, tz: ZoneInfo) -> dict[str, Any]:
                      "email": report.reporter_email, "preferred_contact": report.preferred_contact},
         "willing_to_give_statement": report.willing_to_give_statement,
         "willing_to_attend_court": report.willing_to_attend_court,
+        "police": police_dict(report, tz),
+        "status_history": [history_entry(change, tz) for change in report.status_changes],
     }
+
+
+def evidence_entry(attachment: ReportAttachment, tz: ZoneInfo) -> dict[str, Any]:
+    """One piece of evidence as officers need it for an exhibit: what, where, how big, its SHA-256."""
+    return {"kind": attachment.kind, "url": attachment.url, "provider": attachment.provider,
+            "file_id": attachment.file_id, "content_type": attachment.content_type,
+            "storage_key": attachment.storage_key, "size_bytes": attachment.size_bytes, "sha256": attachment.sha256,
+            "added_at": attachment.created_at.astimezone(tz).isoformat() if attachment.created_at else None}
 
 
 def to_json(reports: list[Report], tz: ZoneInfo) -> str:

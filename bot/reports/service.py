@@ -8,10 +8,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.storage.models import Contact, Report
-from nlu.reference import new_reference, normalise_reference
+from bot.reports.status import Status
+from bot.storage.models import Contact, Report, ReportStatusChange
+from nlu.reference import mistyped_reference, new_reference, normalise_reference
 
 CCTV_PENDING = "pending"
+# Who made the changes the service makes itself (a report received), in the status history.
+SERVICE_NAME = "bizwatch"
 
 
 def cctv_status(report: Report) -> str:
@@ -24,7 +27,7 @@ def cctv_status(report: Report) -> str:
 
 
 def submit(session: Session, report: Report, now: datetime) -> str:
-    """Give the report its reference and mark it submitted; remember the business and reporter.
+    """Give the report its reference, mark it submitted and received; remember the business and reporter.
 
     References are random, so a collision is astronomically rare, but the unique constraint is
     the real guarantee: on a clash we try another inside a savepoint.
@@ -42,6 +45,9 @@ def submit(session: Session, report: Report, now: datetime) -> str:
             report.reference = None
     else:  # pragma: no cover - five random 35-bit clashes in a row
         raise RuntimeError("could not allocate a unique report reference")
+    # The first step of its history; the reporter is told in the reply that gives the reference.
+    report.status_changes.append(ReportStatusChange(seq=1, status=Status.RECEIVED.value, at=now,
+                                                    changed_by=SERVICE_NAME, urgent=False, told="in_chat"))
     if report.contact_id is not None:
         remember(session.get(Contact, report.contact_id), report)
     return report.reference or ""
@@ -65,19 +71,45 @@ def remember(contact: Contact | None, report: Report) -> None:
         contact.preferred_contact = report.preferred_contact
 
 
-def find(session: Session, reference: str) -> Report | None:
+# What showing or exporting a report reads, loaded with it in a few queries rather than one per report.
+LOADED = (selectinload(Report.items), selectinload(Report.attachments), selectinload(Report.status_changes))
+
+
+class Refused(Exception):
+    """A request about a report that was not carried out; ``message`` says why and what would work,
+    ``code`` is for other tools (``not_found``, ``mistyped_reference``, ``unchanged`` ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def find(session: Session, reference: str, *, lock: bool = False) -> Report:
+    """The submitted report with this reference (its row locked when ``lock``), or Refused saying what is wrong.
+
+    A reference whose check character does not match is called mistyped, so the officer checks it.
+    """
     canonical = normalise_reference(reference)
     if canonical is None:
-        return None
-    return session.scalars(
-        select(Report).where(Report.reference == canonical).options(selectinload(Report.items),
-                                                                       selectinload(Report.attachments))
-    ).one_or_none()
+        typed = mistyped_reference(reference)
+        if typed is not None:
+            raise Refused("mistyped_reference", f"No report with reference {typed}: it doesn't look right, one "
+                                                "character may be mistyped (the last one is a check character). "
+                                                "References never use 0, O, 1 or I.")
+        raise Refused("not_a_reference", f"No report with reference {reference!r}: references look like BW-7KQM-3XZ9.")
+    query = select(Report).where(Report.reference == canonical).options(*LOADED)
+    if lock:
+        query = query.with_for_update(of=Report).execution_options(populate_existing=True)
+    report = session.scalars(query).one_or_none()
+    if report is None:
+        raise Refused("not_found", f"No report with reference {canonical}.")
+    return report
 
 
 def with_status(session: Session, status: str = "submitted") -> list[Report]:
     """Reports in ``status`` (submitted, draft), or every report for "all", oldest first."""
-    query = select(Report).options(selectinload(Report.items), selectinload(Report.attachments)).order_by(Report.id)
+    query = select(Report).options(*LOADED).order_by(Report.id)
     if status != "all":
         query = query.where(Report.status == status)
     return list(session.scalars(query))

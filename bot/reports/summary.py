@@ -42,6 +42,19 @@ def when(value: datetime | None, tz: ZoneInfo, time_known: bool | None = True, u
     return f"{_day(local)}, {_clock(local)}"
 
 
+def short_day(value: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """"today", "yesterday", "Monday" (this past week), else "2 Dec" ("2 Dec 2025" in another year)."""
+    day, today = value.astimezone(tz).date(), now.astimezone(tz).date()
+    days_ago = (today - day).days
+    if days_ago == 0:
+        return "today"
+    if days_ago == 1:
+        return "yesterday"
+    if 1 < days_ago < 7:
+        return f"{day:%A}"
+    return f"{day.day} {day:%b}" + (f" {day.year}" if day.year != today.year else "")
+
+
 def yes_no_unknown(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "not sure"}[value]
 

@@ -118,6 +118,11 @@ class Report(Base):
     attachments: Mapped[list[ReportAttachment]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportAttachment.id"
     )
+    # Issue 10 (status): the police status history, oldest first (ReportStatusChange, at the end of this file).
+    status_changes: Mapped[list[ReportStatusChange]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ReportStatusChange.seq"
+    )
 
 
 class ReportItem(Base):
@@ -291,3 +296,40 @@ class Subscription(Base):
     unsubscribed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Issue 10: report status and updates ----------------------------------------------------------------------
+
+
+class ReportStatusChange(Base):
+    """One step in what the police did with a report (received, under review, crime reference issued ...).
+
+    ``Report.status`` stays draft/submitted (the reporting conversation's own lifecycle); where the
+    police are with it is the latest row here, so the history and the current status can never
+    disagree. ``seq`` numbers a report's changes 1, 2, 3 and is unique per report: two officers
+    changing the same report at once cannot both write change 2, and the message telling the
+    reporter is keyed by it (``report:<report id>:status:<seq>``) so one change is told at most once.
+    """
+
+    __tablename__ = "report_status_changes"
+    __table_args__ = (UniqueConstraint("report_id", "seq", name="uq_report_status_changes_report_id_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+    crime_number: Mapped[str | None] = mapped_column(String(40))
+    officer: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    changed_by: Mapped[str] = mapped_column(String(100))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How the reporter heard of it: "message" (an outbox row, key and due time below), "in_chat" (the
+    # reply that gave the reference), or "not_told" with the reason (no contact, opted out, unreachable).
+    told: Mapped[str] = mapped_column(String(16))
+    not_told_reason: Mapped[str | None] = mapped_column(String(32))
+    notice_key: Mapped[str | None] = mapped_column(String(200))
+    notice_due_at: Mapped[datetime | None]
+
+    report: Mapped[Report] = relationship(back_populates="status_changes")

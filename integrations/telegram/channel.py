@@ -12,7 +12,7 @@ loop (see ``client``) and PTB's errors come out as ``bot.delivery.errors`` (see 
 from __future__ import annotations
 
 import dataclasses
-import logging
+import re
 
 from telegram.error import TelegramError
 
@@ -26,10 +26,10 @@ from integrations.telegram.errors import delivery_error
 from integrations.telegram.keyboard import inline_keyboard
 from integrations.telegram.loop import LoopClosed
 
-log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 TELEGRAM = ChannelCapabilities(buttons=True, media=True, max_length=MAX_TEXT)
-SEND_TIMEOUT = 30.0  # PTB's own timeouts (5 s each way) end a call well before this
+SEND_TIMEOUT = 30.0
+CHAT_ID = re.compile(r"-?[0-9]{1,20}")  # PTB's own timeouts (5 s each way) end a call well before this
 
 
 def utf16_length(text: str) -> int:
@@ -66,10 +66,9 @@ class TelegramChannel:
 
     def send(self, address: str, part: Part) -> str:
         """Send ``part`` to the chat ``address``; Telegram's message id (see ``errors`` for what raises)."""
-        try:
-            chat_id = int(address)
-        except ValueError:
-            raise PermanentFailure("invalid_address", "a Telegram chat id is a number") from None
+        if not CHAT_ID.fullmatch(address):
+            raise PermanentFailure("invalid_address", "a Telegram chat id is a number")
+        chat_id = int(address)
         if not part.text:
             raise PermanentFailure("empty", "Telegram does not send empty messages")
         markup = inline_keyboard(part.buttons)

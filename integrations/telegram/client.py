@@ -37,7 +37,7 @@ def quiet_http_log() -> None:
 
 
 class BotClient:
-    """``run`` from any thread, ``run_from_loop`` from another event loop; ``close`` once at the end."""
+    """``run`` Bot API calls from any thread (other event loops use ``loop.run_from_loop``); ``close`` once."""
 
     def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL) -> None:
         quiet_http_log()
@@ -45,22 +45,22 @@ class BotClient:
                        request=HTTPXRequest(connection_pool_size=CONNECTIONS),
                        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=POLL_READ_TIMEOUT))
         self.loop = LoopThread("telegram")
-        self._initialised: asyncio.Lock | None = None
+        self._initialising: asyncio.Lock | None = None  # made on the loop, where it is used
+        self._ready = False
 
     async def ready(self) -> Bot:
-        """The Bot, initialised (on the client's loop, once)."""
-        if self._initialised is None:
-            self._initialised = asyncio.Lock()
-        async with self._initialised:
-            await self.bot.initialize()  # returns at once when already done
+        """The Bot, initialised (on the client's loop, once; a failed attempt is tried again next time)."""
+        if not self._ready:
+            if self._initialising is None:
+                self._initialising = asyncio.Lock()
+            async with self._initialising:
+                await self.bot.initialize()  # getMe: also proves the token
+                self._ready = True
         return self.bot
 
     def run(self, call: Callable[[Bot], Awaitable[T]], timeout: float | None = None) -> T:
         """``call(bot)`` on the loop, from a thread that is not async; waits for the result."""
         return self.loop.run(lambda: self._with_bot(call), timeout)
-
-    async def run_from_loop(self, call: Callable[[Bot], Awaitable[T]]) -> T:
-        return await self.loop.run_from_loop(lambda: self._with_bot(call))
 
     async def _with_bot(self, call: Callable[[Bot], Awaitable[T]]) -> T:
         return await call(await self.ready())

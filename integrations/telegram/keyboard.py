@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.delivery.outbox import from_body
+from bot.delivery.outbox import Purpose, from_body
 from bot.messages import Button, Outbound
 from bot.storage.models import OutboxMessage
 from integrations.telegram import CHANNEL
@@ -62,29 +62,40 @@ def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
 
 
 @dataclass(frozen=True)
-class SentMessages:
-    """What was recently sent to one chat, newest first: each outbox row's messages and Telegram message ids."""
+class Sent:
+    """One outbox row sent to the chat: its messages, Telegram's message ids, and whether it answered a turn."""
 
-    rows: list[tuple[list[Outbound], list[str]]]
+    messages: list[Outbound]
+    ids: list[str]
+    reply: bool
+
+
+@dataclass(frozen=True)
+class SentMessages:
+    """What was recently sent to one chat, newest first."""
+
+    rows: list[Sent]
 
     def payload_of(self, token: str) -> str | None:
         """The payload a token stands for (None if the message that carried it is gone)."""
-        for messages, _ in self.rows:
-            for message in messages:
+        for row in self.rows:
+            for message in row.messages:
                 for button in message.buttons:
                     if callback_data(button.payload) == token:
                         return button.payload
         return None
 
     def superseded(self, message_id: int) -> bool:
-        """Whether a tapped message is older than the latest options sent, so its question has passed.
+        """Whether a tapped message is older than the latest question with options, so it has passed.
 
         The web page disables old buttons; Telegram cannot, so an old "Yes" tapped later would answer
-        whatever is being asked now. Rows not yet sent, or sent without ids, decide nothing.
+        whatever is being asked now. The latest question is the newest reply to a turn that offered
+        options (a reminder sent meanwhile does not change what the conversation is asking). A reply
+        not sent yet, or sent without message ids, decides nothing.
         """
-        for messages, ids in self.rows:
-            if any(message.buttons for message in messages):
-                sent = [int(i) for i in ids if str(i).isdigit()]
+        for row in self.rows:
+            if row.reply and any(message.buttons for message in row.messages):
+                sent = [int(i) for i in row.ids if str(i).isdigit()]
                 return bool(sent) and message_id < min(sent)
         return False
 
@@ -92,10 +103,11 @@ class SentMessages:
 def sent_messages(sessions: sessionmaker[Session], address: str) -> SentMessages:
     with sessions() as session:
         rows = session.execute(
-            select(OutboxMessage.body, OutboxMessage.provider_ids)
+            select(OutboxMessage.body, OutboxMessage.provider_ids, OutboxMessage.purpose)
             .where(OutboxMessage.channel == CHANNEL, OutboxMessage.address == address)
             .order_by(OutboxMessage.id.desc()).limit(RECENT_ROWS)).all()
-    return SentMessages([(from_body(body), list(ids or [])) for body, ids in rows])
+    return SentMessages([Sent(from_body(body), [str(i) for i in ids or []], purpose == Purpose.REPLY.value)
+                         for body, ids, purpose in rows])
 
 
 def title_of(markup: InlineKeyboardMarkup | None, data: str) -> str | None:

@@ -91,6 +91,7 @@ def test_a_payload_too_long_for_telegram_travels_as_a_token(channel, fake) -> No
     assert fake.sent[0].buttons == [("Show my report", token)]
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own, when it is an int
 @pytest.mark.parametrize("timedelta", ["false", "true"])
 def test_a_flood_wait_is_retry_later_after_telegrams_wait(monkeypatch, timedelta: str) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", timedelta)
@@ -144,19 +145,20 @@ def test_after_closing_a_send_is_retried_later(channel) -> None:
         channel.send(str(PRIYA), Part("Hello"))
 
 
-@pytest.mark.parametrize(("error", "expected", "code"), [
-    (RetryAfter(7), RetryLater, "429"),
-    (Forbidden("Forbidden: bot can't initiate conversation with a user"), RecipientGone, "403"),
-    (Forbidden("Forbidden: user is deactivated"), RecipientGone, "403"),
-    (BadRequest("Bad Request: chat not found"), PermanentFailure, "400"),
-    (TimedOut(), RetryLater, "timeout"),
-    (NetworkError("Bad Gateway"), RetryLater, "network"),
-    (InvalidToken(), RetryLater, "401"),
-    (ChatMigrated(-1001234), PermanentFailure, "chat_migrated"),
-    (TelegramError("something new"), PermanentFailure, "error"),
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+@pytest.mark.parametrize(("make", "expected", "code"), [
+    (lambda: RetryAfter(7), RetryLater, "429"),
+    (lambda: Forbidden("Forbidden: bot can't initiate conversation with a user"), RecipientGone, "403"),
+    (lambda: Forbidden("Forbidden: user is deactivated"), RecipientGone, "403"),
+    (lambda: BadRequest("Bad Request: chat not found"), PermanentFailure, "400"),
+    (lambda: TimedOut(), RetryLater, "timeout"),
+    (lambda: NetworkError("Bad Gateway"), RetryLater, "network"),
+    (lambda: InvalidToken(), RetryLater, "401"),
+    (lambda: ChatMigrated(-1001234), PermanentFailure, "chat_migrated"),
+    (lambda: TelegramError("something new"), PermanentFailure, "error"),
 ])
-def test_every_ptb_error_means_one_thing_to_the_worker(error, expected, code) -> None:
-    translated = delivery_error(error)
+def test_every_ptb_error_means_one_thing_to_the_worker(make, expected, code) -> None:
+    translated = delivery_error(make())
     assert type(translated) is expected and translated.code == code
     assert len(translated.detail) <= 200
 

@@ -12,6 +12,7 @@ import threading
 from sqlalchemy import func, select
 
 from bot.storage.models import Contact, Conversation, OutboxMessage
+from dialog import verify_dialog
 from integrations.telegram.commands import COMMANDS
 from integrations.telegram.fake import FakeTelegram
 from integrations.telegram.runtime import TelegramRuntime
@@ -58,13 +59,17 @@ def test_the_command_menu_is_set_at_start_up(polling, fake: FakeTelegram) -> Non
 
 def test_commands_do_what_their_words_say(polling, fake: FakeTelegram) -> None:
     priya = TelegramUser(fake, polling)
-    assert "still there" in priya.say("/report").lower()
-    assert "cancel this report?" in priya.say("/cancel").lower()
-    priya.tap("Yes, cancel it")
-    assert "I'm bizwatch" in priya.say("/start")
-    assert "you haven't" in priya.say("/status").lower() or "report" in priya.say("/status").lower()
-    assert "advice" in priya.say("/advice@bizwatch_fake_bot").lower()
-    assert "help" in priya.say("/help").lower() or priya.say("/help")
+    verify_dialog(priya, [
+        ("/report", "is the person still there"),
+        ("/cancel", "cancel this report?"),
+    ])
+    assert "Nothing has been sent to the police" in priya.tap("Yes, cancel it")
+    verify_dialog(priya, [
+        ("/start", "I'm bizwatch"),
+        ("/status", "can't find any reports sent from this chat"),
+        ("/advice@bizwatch_fake_bot", "what would you like advice on?"),
+        ("/help", "ask about any crime worry in your own words"),
+    ])
 
 
 def test_blocking_and_unblocking_the_bot_marks_the_chat(polling, fake: FakeTelegram, sessions) -> None:

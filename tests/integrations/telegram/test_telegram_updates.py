@@ -25,6 +25,7 @@ from bot.storage.models import OutboxMessage
 from conftest import LiveServer
 from integrations.telegram.fake import FakeTelegram
 from integrations.telegram.inbound import incoming
+from integrations.telegram.keyboard import Sent, SentMessages
 from integrations.telegram.runtime import TelegramRuntime
 from telegram_test_support import (  # noqa: F401 - fixtures
     PRIYA,
@@ -198,3 +199,13 @@ def test_groups_edits_and_membership_are_not_messages() -> None:
     edited["edited_message"] = edited.pop("message")
     assert incoming(Update.de_json(edited, None)) is None
     assert incoming(parsed("my_chat_member_blocked")) is None
+
+
+def test_only_a_newer_question_with_options_makes_a_keyboard_old() -> None:
+    question = Outbound("Do you have CCTV of it?", (Button("Yes", "yes"), Button("No", "no")))
+    reminder = Outbound("Please save your CCTV.", (Button("Done", "done"),))
+    asked = SentMessages([Sent([Outbound("Noted.")], ["9"], reply=True), Sent([question], ["7", "8"], reply=True)])
+    assert asked.superseded(6) and not asked.superseded(8)  # a keyboard before the question / the question's own
+    reminded = SentMessages([Sent([reminder], ["12"], reply=False), *asked.rows])
+    assert not reminded.superseded(8) and not reminded.superseded(12)  # a reminder asks nothing of the dialogue
+    assert not SentMessages([Sent([question], [], reply=True)]).superseded(1)  # not sent yet: nothing to go by

@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import delete
 from telegram import Update

@@ -24,7 +24,6 @@ from telegram_test_support import (  # noqa: F401 - fixtures
     SECRET,
     TelegramUser,
     check_the_report,
-    eventually,
     fake,
     recorded,
     tell_a_whole_report,
@@ -57,7 +56,7 @@ def stored_rows(sessions) -> tuple[int, int, int]:
 
 
 def test_a_whole_report_over_telegram_by_webhook(webhook, fake: FakeTelegram) -> None:
-    service, url = webhook
+    service, _ = webhook
     assert fake.calls["setWebhook"] == 1 and fake.calls["setMyCommands"] == 1
     reference = tell_a_whole_report(TelegramUser(fake, service))
     check_the_report(service, reference)

@@ -14,6 +14,8 @@ app = typer.Typer(help="bizwatch: report business crime and get prevention advic
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema and housekeeping.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+dev_app = typer.Typer(help="Local stand-ins for outside services, for demos and development.", no_args_is_help=True)
+app.add_typer(dev_app, name="dev")
 
 
 @app.command()
@@ -26,6 +28,7 @@ def serve(host: str = typer.Option(None, help="Address to listen on (default fro
     from bot.scheduling.runner import ElectedScheduler
     from bot.service import build_service
     from bot.web.app import create_app
+    from integrations.telegram.runtime import telegram_runtime
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
@@ -33,6 +36,9 @@ def serve(host: str = typer.Option(None, help="Address to listen on (default fro
     scheduler = ElectedScheduler(service.sessions, scheduled_jobs(settings), settings.timezone)
     if settings.scheduler:
         scheduler.start()
+    telegram = telegram_runtime(service)  # None without BIZWATCH_TELEGRAM_TOKEN
+    if telegram is not None:
+        telegram.start()  # the command menu, then the webhook or polling, in the background
     typer.echo(f"bizwatch is running: open http://{host or settings.host}:{port or settings.port}/ to chat.")
     try:
         # The app reads X-Forwarded-For itself, only from BIZWATCH_TRUSTED_PROXIES: uvicorn's own
@@ -40,6 +46,8 @@ def serve(host: str = typer.Option(None, help="Address to listen on (default fro
         uvicorn.run(create_app(service), host=host or settings.host, port=port or settings.port, log_level="info",
                     proxy_headers=False, server_header=False)
     finally:
+        if telegram is not None:
+            telegram.stop()
         scheduler.stop()
 
 
@@ -77,6 +85,19 @@ def db_purge() -> None:
     from bot.scheduling.jobs import purge_arguments, purge_expired
 
     typer.echo(purge_expired(**purge_arguments(get_settings())))
+
+
+@dev_app.command("fake-telegram")
+def dev_fake_telegram(port: int = typer.Option(8081, help="Port on 127.0.0.1."),
+                      token: str = typer.Option(None, help="The bot token the fake accepts (default: a demo token)."),
+                      user: int = typer.Option(1001, help="The Telegram user id you type as."),
+                      no_limits: bool = typer.Option(False, "--no-limits", help="Switch the flood limits off.")) -> None:
+    """Run a fake Telegram Bot API and type as a Telegram user; point `bizwatch serve` at it (see README)."""
+    from integrations.telegram.fake import DEFAULT_TOKEN
+    from integrations.telegram.fake.__main__ import main as fake_main
+
+    arguments = ["--port", str(port), "--token", token or DEFAULT_TOKEN, "--user", str(user)]
+    raise typer.Exit(fake_main(arguments + (["--no-limits"] if no_limits else [])))
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ terminal channels only.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -99,8 +100,19 @@ class Settings(BaseSettings):
     rasa_token: str | None = Field(default=None, description="Rasa server token, if it needs one.")
     rasa_timeout_seconds: float = Field(default=3.0, gt=0, description="Timeout for Rasa server calls.")
     nlu_cache_dir: str = Field(default=DEFAULT_CACHE_DIR, description="Where trained models are cached.")
-    telegram_token: str | None = Field(default=None, description="Telegram bot token (optional).")
-    telegram_webhook_secret: str | None = Field(default=None, description="Telegram webhook secret token.")
+    telegram_token: str | None = Field(default=None, description="Telegram bot token from BotFather (optional).")
+    telegram_webhook_secret: str | None = Field(
+        default=None,
+        description="Secret Telegram sends with every webhook update (1-256 of A-Z a-z 0-9 _ -); needed for webhooks.",
+    )
+    telegram_mode: Literal["auto", "polling", "webhook"] = Field(
+        default="auto",
+        description="How Telegram updates arrive; auto: a webhook when the public URL is https, else long polling.",
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API address ending in /bot (the token follows); files are fetched from .../file/bot.",
+    )
     twilio_account_sid: str | None = Field(default=None, description="Twilio account SID (optional).")
     twilio_auth_token: str | None = Field(default=None, description="Twilio auth token (optional).")
     twilio_from_number: str | None = Field(default=None, description="Twilio sending number, E.164.")
@@ -113,6 +125,23 @@ class Settings(BaseSettings):
             return "postgresql+psycopg://" + value[len("postgresql://") :]
         if value.startswith("postgres://"):
             return "postgresql+psycopg://" + value[len("postgres://") :]
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _valid_telegram_secret(cls, value: str | None) -> str | None:
+        """Telegram refuses other characters in a webhook's secret token: say so at start-up."""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _telegram_base_url(cls, value: str) -> str:
+        """python-telegram-bot appends the token to this address, so it must end in /bot."""
+        value = value.rstrip("/")
+        if not value.endswith("/bot"):
+            raise ValueError("end the address in /bot, as in https://api.telegram.org/bot")
         return value
 
     @field_validator("rate_limit_per_address", "rate_limit_per_sender", "new_conversations_per_address")

@@ -55,7 +55,12 @@ def interpreter_from(settings: Settings) -> Interpreter:
 
 def sending_channels(settings: Settings) -> dict[str, SendingChannel]:
     """The provider channels whose settings are given (none on the embedded default)."""
-    return {}
+    channels: dict[str, SendingChannel] = {}
+    if settings.telegram_token:
+        from integrations.telegram.channel import TelegramChannel  # PTB is imported only when it is used
+
+        channels["telegram"] = TelegramChannel.from_settings(settings)
+    return channels
 
 
 def build_service(settings: Settings, *, interpreter: Interpreter | None = None, migrate: bool = True) -> Service:

@@ -74,3 +74,13 @@ def test_terminal_chat_offers_to_carry_on_a_report_left_part_way(engine):
     output = "\n".join(shown)
     assert "Welcome back" in output and "1. Carry on" in output
     assert "What happened? Pick one" in output
+
+
+def test_long_text_is_split_at_the_most_natural_break_never_inside_a_word():
+    from bot.channels.plain import split_text
+
+    text = "Header.\n\n" + "He put six steaks in his coat and walked out. " * 100
+    pieces = split_text(text, 4096)
+    assert all(len(piece) <= 4096 for piece in pieces) and len(pieces) == 2
+    assert " ".join(pieces).split() == text.split()
+    assert split_text("x" * 10000, 4096) == ["x" * 4096, "x" * 4096, "x" * 1808]  # no break at all: at the limit

@@ -30,9 +30,8 @@ def split_text(text: str, limit: int) -> list[str]:
     rest = text.strip()
     while len(rest) > limit:
         window = rest[: limit + 1]
-        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
-        if cut <= limit // 3:  # no natural break in a sensible place: cut at the limit
-            cut = limit
+        # The most natural break that still leaves a sensible amount in this piece; else cut at the limit.
+        cut = next((at for at in (window.rfind(mark) for mark in ("\n\n", "\n", " ")) if at > limit // 3), limit)
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

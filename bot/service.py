@@ -37,6 +37,10 @@ class Service:
     channels: dict[str, SendingChannel] = field(default_factory=dict)
 
     def close(self) -> None:
+        for channel in self.channels.values():
+            close = getattr(channel, "close", None)  # channels holding a connection or a loop thread
+            if close is not None:
+                close()
         self.database.dispose()
 
 

@@ -17,7 +17,8 @@ _WHO = r"(?:him|her|them|'em|em|he|she|they|this (?:man|woman|lad|person|guy)|th
 PUNISHMENT = (
     r"(?:prison|jail|gaol|(?:be|get|gets|getting|got) locked (?:up|away)|lock(?:ing)? (?:him|her|them|'em|em) up"
     r"|behind bars|(?:be|put|sent|kept|go) inside"
-    r"|custody|custodial|sentenced?|sentencing|banned|banning|a (?:life(?:time)? |long |total )?ban|ban (?:him|her|them)"
+    r"|custody|custodial|sentenced?|sentencing|banned|banning|a (?:life(?:time)? |long |total )?ban"
+    r"|ban (?:him|her|them)"
     r"|criminal behaviour order|cbo|asbo|tagged|an? (?:electronic )?tag|curfew|community (?:service|order|sentence)"
     r"|unpaid work|fined|an? (?:big |heavy |hefty |massive )?fine|punish(?:ed|ment)?|the book thrown|the maximum"
     r"|maximum sentence|harshest|deported|put away|sent down|send (?:\w+ )?down|strung up|hanged|flogged|let off"

@@ -82,7 +82,8 @@ def stored_report(session, **fields) -> Report:
     session.flush()
     values = dict(channel="web", contact_id=contact.id, status="submitted", reference=new_reference(),
                   crime_type="shop_theft", occurred_at=at, occurred_time_known=True, created_at=at, updated_at=at,
-                  submitted_at=at, business_name="Kumar's Convenience Store", business_address="12 High Street, Walsall",
+                  submitted_at=at, business_name="Kumar's Convenience Store",
+                  business_address="12 High Street, Walsall",
                   business_postcode="WS1 1QL", description="A man put 6 steaks in his coat and walked out.",
                   value_gbp=80, details={}, offenders=[{"description": "young lad, about 18, grey hoodie"}],
                   vehicle_registrations=[], reporter_name="Priya Kumar", reporter_role="owner",

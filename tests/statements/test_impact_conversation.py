@@ -94,7 +94,8 @@ def test_a_reference_alone_never_opens_someone_elses_report(engine, sessions):
 
 
 def test_no_reports_yet(chat, sessions):
-    verify_dialog(chat, [("can I make an impact statement for the business", "can't find any reports sent from this chat")])
+    verify_dialog(chat, [("can I make an impact statement for the business",
+                          "can't find any reports sent from this chat")])
     assert chat.buttons == ["Report a crime"] and statements(sessions) == []
 
 
@@ -152,7 +153,9 @@ def test_skip_is_never_stored_and_every_part_can_be_changed_at_the_review(chat, 
     [statement] = statements(sessions)
     assert statement.damage_text is None and statement.indirect_text is None and statement.read_aloud is None
     verify_dialog(chat, [("change something", "which part")])
-    assert {"Direct financial loss", "Damage", "Indirect costs", "Impact beyond money", "Read aloud"} <= set(chat.buttons)
+    parts = {"Business", "Point of contact", "What it covers", "Sites", "Direct financial loss", "Damage",
+             "Indirect costs", "Impact beyond money", "Read aloud"}
+    assert parts <= set(chat.buttons) and len(chat.buttons) == len(set(chat.buttons))
     verify_dialog(chat, [("back", "here's your statement"),
                          ("change indirect costs", "part 3 of 4"),
                          ("new shutters and a guard, £1,500 in all", "running total: £1,580")])
@@ -175,9 +178,16 @@ def test_the_declaration_is_the_point_of_contacts_typed_name(chat, sessions):
                          ("confirm", "liable to prosecution if i have wilfully stated"),
                          ("yes", "type your full name"),
                          ("Sam Patel", "isn't the name of the point of contact, priya kumar"),
-                         ("priya  KUMAR", "is made, dated sunday 22 november 2026")])
+                         ("change point of contact", "is that you, priya kumar"),
+                         ("someone else", "who is the named point of contact"),
+                         ("Sam Patel, store manager", "is sam patel authorised"),
+                         ("yes", "here's your statement"),
+                         ("confirm", "type your full name (sam patel)"),
+                         ("Priya Kumar", "isn't the name of the point of contact, sam patel"),
+                         ("sam  PATEL", "is made, dated sunday 22 november 2026")])
     [statement] = statements(sessions)
-    assert statement.status == "declared" and statement.declared_name == "priya  KUMAR"
+    assert statement.status == "declared" and statement.declared_name == "sam  PATEL"
+    assert (statement.contact_name, statement.contact_role) == ("Sam Patel", "store manager")
 
 
 def test_once_declared_it_cannot_change_only_be_added_to(chat, sessions):

@@ -6,7 +6,6 @@ Every test runs on SQLite and, with BIZWATCH_DATABASE_URL set, on PostgreSQL.
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo

@@ -122,7 +122,8 @@ def answer_contact_role(turn: Turn, statement: ImpactStatement, text: str) -> An
 
 def ask_authorised(turn: Turn, statement: ImpactStatement) -> Prompt:
     return Prompt(f"Is {statement.contact_name} authorised to speak for the business, for example as its owner, "
-                  "a director or a manager?", (Button("Yes", "yes"), Button("No", "no"), Button("Not sure", "not sure")))
+                  "a director or a manager?",
+                  (Button("Yes", "yes"), Button("No", "no"), Button("Not sure", "not sure")))
 
 
 def answer_authorised(turn: Turn, statement: ImpactStatement, text: str) -> Answer:

@@ -13,7 +13,7 @@ from bot.flows.impact import opening
 from bot.flows.impact.business import NOT_AUTHORISED_TEXT
 from bot.flows.impact.common import NO_SUPPLEMENT, NOT_AUTHORISED, ImpactProgress, own
 from bot.flows.impact.sequence import QUESTIONS
-from bot.flows.questions import Question, QuestionFlow
+from bot.flows.questions import Question, QuestionFlow, answered
 from bot.messages import Button
 from bot.statements import service
 from bot.statements.dates import day
@@ -99,6 +99,11 @@ class ImpactFlow(QuestionFlow[ImpactStatement]):
             return
         prompt = question.ask(turn, subject)
         turn.say(f"I need this one for the statement. {question.why}\n\n{prompt.text}", prompt.buttons)
+
+    def change(self, turn: Turn, words: str) -> None:
+        """A change made at the declaration shows the statement again before it is declared."""
+        answered(turn)[:] = [name for name in answered(turn) if name != "review"]
+        super().change(turn, words)
 
     def offer_switch(self, turn: Turn, question: Question[ImpactStatement]) -> bool:
         """References answer this flow's questions (which reports it covers): never a status request here."""

@@ -56,7 +56,8 @@ def mistyped(reference: str) -> str:
 def describe(turn: Turn, report: Report) -> str:
     """"BW-7KQM-3XZ9, shop theft, 21 Nov 2026": short enough for a button."""
     moment = report.occurred_at or report.submitted_at
-    return ", ".join(p for p in (report.reference, label(report.crime_type), moment and short_day(moment, turn.tz)) if p)
+    parts = (report.reference, label(report.crime_type), moment and short_day(moment, turn.tz))
+    return ", ".join(p for p in parts if p)
 
 
 def choose(turn: Turn, statement: ImpactStatement, report: Report) -> str:

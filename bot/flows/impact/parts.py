@@ -210,8 +210,9 @@ def part_questions(section: Section, labels: tuple[str, ...], suggest: Suggest |
                     follow_ups=(amount_name,) if section.has_amount else ())
     if not section.has_amount:
         return (part,)
+    needs = needs_amount(section)
     amount = Question(name=amount_name, ask=ask_amount(section), answer=answer_amount(section), example="'£450'",
-                      applies=lambda turn, statement: applies(turn, statement) and needs_amount(section)(turn, statement),
+                      applies=lambda turn, statement: applies(turn, statement) and needs(turn, statement),
                       optional=True, in_menu=False, skipped="OK, no amount for that part.")
     return part, amount
 

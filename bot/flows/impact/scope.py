@@ -20,8 +20,9 @@ from bot.storage.models import ImpactStatement, Report
 from nlu.reference import REFERENCE_PATTERN, mistyped_reference, normalise_reference
 
 # Checked in order: "only the same man, again and again" is repeat offending, not "only this report".
-COVERS = (("repeat_offender", re.compile(r"\b(same (?:person|offender|man|woman|lad|lads|people|gang|group|one|ones)|"
-                                         r"repeat(?:ed|edly)?|again|keeps? coming|regular(?:ly)?|every (?:day|week))\b")),
+COVERS = (("repeat_offender", re.compile(r"\b(same (?:person|offender|man|woman|lad|lads|people|gang|group|one|ones)"
+                                         r"|repeat(?:ed|edly)?|again|keeps? coming|regular(?:ly)?"
+                                         r"|every (?:day|week))\b")),
           ("several_reports", re.compile(r"\b(several|multiple|more than one|other reports?|others|all (?:my|of|the)|"
                                          r"few|some of|both)\b")),
           ("this_report", re.compile(r"\b(this|just|only|one)\b")))

@@ -26,14 +26,15 @@ QUESTIONS: tuple[Q, ...] = (
     # --- who it is from
     Q(name="business_known", ask=business.ask_business_known, answer=business.answer_business_known,
       example="'yes', or 'a different name'", applies=original_only(business.report_names_business),
-      labels=("business", "business name", "company"), follow_ups=("business",), why=WHY_BUSINESS),
+      labels=("business", "business name", "company"), follow_ups=("business",), why=WHY_BUSINESS,
+      in_menu=False),  # the menu's "Business" button (from the next question) asks this one first
     Q(name="business", ask=business.ask_business, answer=business.answer_business,
       example="'Kumar Retail Ltd, 12 High Street, Walsall WS1 1QL'", applies=making_original,
       labels=("business", "business name", "company"), why=WHY_BUSINESS),
     Q(name="contact_known", ask=business.ask_contact_known, answer=business.answer_contact_known,
       example="'yes', or 'someone else'", applies=original_only(business.report_names_reporter),
       labels=("point of contact", "contact", "who it is from"), follow_ups=("contact", "contact_role", "authorised"),
-      why=WHY_CONTACT),
+      why=WHY_CONTACT, in_menu=False),
     Q(name="contact", ask=business.ask_contact, answer=business.answer_contact, example="'Priya Kumar, owner'",
       applies=making_original, labels=("point of contact", "contact", "name", "who it is from"),
       follow_ups=("contact_role", "authorised"), why=WHY_CONTACT),
@@ -71,7 +72,8 @@ QUESTIONS: tuple[Q, ...] = (
       applies=original_only(court.reader_unknown), optional=True, in_menu=False, skipped="OK.",
       labels=("who reads it", "reader")),
     # --- the end
-    Q(name="review", ask=review.ask_review, answer=review.answer_review, example="'confirm', or 'change indirect costs'",
+    Q(name="review", ask=review.ask_review, answer=review.answer_review,
+      example="'confirm', or 'change indirect costs'",
       applies=under_way, in_menu=False),
     Q(name="declaration", ask=review.ask_declaration, answer=review.answer_declaration, example="'Priya Kumar'",
       applies=under_way, in_menu=False, why="A statement is only made once it is declared true."),

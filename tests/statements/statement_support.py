@@ -69,18 +69,21 @@ def pdf_pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def stored_report(session, **fields) -> Report:
-    """A sent report with its contact, written straight to the database (no conversation needed)."""
+def stored_report(session, channel: str = "web", address: str | None = None, **fields) -> Report:
+    """A sent report and the contact it came from (found or made), written straight to the database."""
     from datetime import datetime, timezone
 
     from bot.storage.models import Contact
     from nlu.reference import new_reference
 
     at = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
-    contact = Contact(channel="web", address=f"shop-{new_reference()}", created_at=at, updated_at=at)
-    session.add(contact)
-    session.flush()
-    values = dict(channel="web", contact_id=contact.id, status="submitted", reference=new_reference(),
+    address = address or f"shop-{new_reference()}"
+    contact = session.scalars(select(Contact).where(Contact.channel == channel, Contact.address == address)).first()
+    if contact is None:
+        contact = Contact(channel=channel, address=address, created_at=at, updated_at=at)
+        session.add(contact)
+        session.flush()
+    values = dict(channel=channel, contact_id=contact.id, status="submitted", reference=new_reference(),
                   crime_type="shop_theft", occurred_at=at, occurred_time_known=True, created_at=at, updated_at=at,
                   submitted_at=at, business_name="Kumar's Convenience Store",
                   business_address="12 High Street, Walsall",

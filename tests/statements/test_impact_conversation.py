@@ -129,6 +129,7 @@ def test_amounts_are_read_totalled_and_checked(chat, sessions):
     send_report(chat)
     verify_dialog(chat, [("impact statement for my last report", "is the statement for"), *TO_REVIEW[:5]])
     verify_dialog(chat, [
+        ("no", "tell me in your own words instead"),  # not the report's figure: not "no loss" either
         ("stock worth £450 and £200 from the till", "is the total for this part £650"),
         ("yes", "running total: £650"),
         ("back door forced", "how much"),
@@ -230,6 +231,9 @@ def test_staff_who_cannot_speak_for_the_business_are_told_kindly_about_their_own
                          ("no", "victim personal statement")])
     assert "thank you for wanting to help" in chat.text.lower()
     assert statements(sessions) == []
+    with sessions() as session:  # nor the replies that echoed it
+        assert "Sam" not in " ".join(str(row.body) for row in session.scalars(select(OutboxMessage))
+                                     if row.body and "Victim Personal Statement" not in str(row.body))
 
 
 def test_several_reports_or_the_same_offender_again_and_again(engine, sessions):
@@ -275,3 +279,25 @@ def test_by_sms_every_reply_is_gsm7_and_options_are_numbered(engine, sessions):
     assert statement.status == "declared" and statement.indirect_gbp == Decimal("300")
     assert statement.read_aloud is False
     assert max(len(t) for t in seen) <= SMS.max_length * 2
+
+
+def test_by_sms_on_its_own_a_report_is_picked_by_its_number(engine, sessions):
+    from datetime import datetime, timezone
+
+    from statement_support import stored_report
+
+    address = "+447700900456"
+    with sessions.begin() as session:
+        older = stored_report(session, channel="sms", address=address).reference
+        newer = stored_report(session, channel="sms", address=address, crime_type="criminal_damage",
+                              details={"damage": "front window smashed"}, value_gbp=350,
+                              submitted_at=datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)).reference
+    sms = Chat(engine, channel="sms", address=address)
+    sms.say("i want to do an ISB")
+    [question] = [r for r in sms.replies if r.buttons]
+    text = render_plain(question, compact=True)
+    assert "Which of your reports" in text and f"Reply 1 {newer}, criminal damage" in text and f"2 {older}" in text
+    verify_dialog(sms, [("1", f"this is for your report {newer}"), ("1", "is that you, priya kumar"),
+                        ("1", "authorised"), ("1", "cover"), ("1", "one site"), ("1", "part 1 of 4"),
+                        ("none", "your report says: front window smashed, £350")])
+    assert all(is_gsm7(render_plain(r, compact=True)) for r in sms.replies)

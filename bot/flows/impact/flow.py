@@ -8,6 +8,7 @@ refused kindly, never stored, and the question asked again. Once declared, it ca
 
 from __future__ import annotations
 
+from bot.delivery.outbox import forget_replies
 from bot.flows.base import Turn, Wording
 from bot.flows.impact import opening
 from bot.flows.impact.business import NOT_AUTHORISED_TEXT
@@ -122,6 +123,8 @@ class ImpactFlow(QuestionFlow[ImpactStatement]):
     def finished(self, turn: Turn, statement: ImpactStatement) -> None:
         outcome = own(turn).outcome
         if outcome == NOT_AUTHORISED:
+            # As on cancel: the replies that echoed what they told us go with the draft.
+            forget_replies(turn.session, turn.inbound.channel, turn.inbound.address)
             self._end(turn, statement, NOT_AUTHORISED_TEXT)
             return
         if outcome == NO_SUPPLEMENT:
@@ -129,11 +132,11 @@ class ImpactFlow(QuestionFlow[ImpactStatement]):
             return
         service.declare(statement, statement.declared_name or "", turn.now)
         kind = "supplementary statement" if statement.supplements_id is not None else "Impact Statement for Business"
-        reference = ", ".join(service.references(statement))
-        text = (f"Thank you, {statement.declared_name}. Your {kind} for {reference} is made, dated "
+        references = service.references(statement)
+        text = (f"Thank you, {statement.declared_name}. Your {kind} for {', '.join(references)} is made, dated "
                 f"{day(turn.now, turn.tz)}. The officer dealing with the report will pass it to the prosecutor. "
                 "It can't be changed now, but if anything changes (new costs, say) you can add a supplementary "
-                f"statement: say 'impact statement for {service.references(statement)[0]}'.")
+                f"statement: say 'impact statement for {references[0]}'.")
         turn.say(text)
         self._close(turn)
 

@@ -97,21 +97,17 @@ def _offer(suggestion: Suggestion) -> str:
 # --- the questions --------------------------------------------------------------------------------
 Suggest = Callable[[Turn, ImpactStatement], Suggestion | None]
 QUESTION = {
-    "financial": "What did the business lose, and how much in pounds? For example 'stock worth £450 and £200 from "
-                 "the till'. Or say 'none'.",
-    "damage": "What was damaged, and what will repairs cost? For example 'smashed door, £600 to replace'. Or say "
-              "'none'.",
-    "indirect": "What has it cost, in pounds? For example 'closed for a day, about £900 of trade'. Or say 'none'.",
+    "financial": "What did the business lose, and how much in pounds?",
+    "damage": "What was damaged, and what will repairs cost?",
+    "indirect": "What has it cost, in pounds?",
     "non_financial": "How has it affected the business and the people in it? Tell me in your own words.",
     "addition": "What would you like to add? For example new costs since, or how staff are now. Include amounts in "
                 "pounds where they apply.",
 }
-
-
 EXAMPLE = {
-    "financial": "'stock worth £450 and £200 from the till', or 'none'",
-    "damage": "'smashed door, £600 to replace', or 'none'",
-    "indirect": "'closed for a day, about £900 of trade', or 'none'",
+    "financial": "'stock worth £450 and £200 from the till'",
+    "damage": "'smashed door, £600 to replace'",
+    "indirect": "'closed for a day, about £900 of trade'",
     "non_financial": "'my staff are frightened to work evenings and one has left'",
     "addition": "'we have now paid £350 for a new lock'",
 }
@@ -129,8 +125,12 @@ def ask_part(section: Section, suggest: Suggest | None) -> Callable[[Turn, Impac
         suggestion = suggest(turn, statement) if suggest is not None else None
         if suggestion is not None:
             return Prompt(f"{lead(section)} {_offer(suggestion)}", (Button("Yes", "yes"), NONE_BUTTON))
-        text = f"{lead(section)} {QUESTION[section.code]}".strip()
-        return Prompt(text, (NONE_BUTTON,) if section.number is not None else ())
+        if section.number is None:  # a supplementary statement's addition
+            return Prompt(QUESTION[section.code])
+        if not section.has_amount:
+            return Prompt(f"{lead(section)} {QUESTION[section.code]}", (NONE_BUTTON,))
+        return Prompt(f"{lead(section)} {QUESTION[section.code]} For example {EXAMPLE[section.code]}. Or say "
+                      "'none'.", (NONE_BUTTON,))
     return ask
 
 
@@ -148,6 +148,8 @@ def answer_part(section: Section, suggest: Suggest | None) -> Callable[[Turn, Im
                 mark_answered(turn, amount_question)
                 return said_amount(statement, section)
             return None
+        if suggestion is not None and yes_no(text) is False and len(words.split()) <= 3 and words != "none":
+            raise Invalid("OK. Tell me in your own words instead, or say 'none'.")
         if words in NONE_WORDS:
             set_text(statement, section, "")
             set_amount(statement, section, None)

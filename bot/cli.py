@@ -1,4 +1,4 @@
-"""The ``bizwatch`` command line: serve, chat, db, reports, nlu, advice.
+"""The ``bizwatch`` command line: serve, chat, db, reports, nlu, advice, statements.
 
 Each domain owns its own Typer sub-app; this module only wires them together.
 """
@@ -116,3 +116,7 @@ app.add_typer(advice_app, name="advice")
 from nlu.cli import app as nlu_app  # noqa: E402
 
 app.add_typer(nlu_app, name="nlu")
+
+from bot.statements.cli import app as statements_app  # noqa: E402
+
+app.add_typer(statements_app, name="statements")

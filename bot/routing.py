@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from bot.commands import parse_command
 from bot.flows.answers import normalise
 from bot.flows.base import Flow, Turn
+from bot.flows.impact import asks_for_impact_statement
 from bot.flows.status import asks_to_see_report, report_status, show_report
 from bot.messages import Button
 from bot.state import FlowState, Suspended
@@ -26,8 +27,6 @@ CLARIFY_BUTTONS = {
 }
 # Things people ask for that this service cannot do by chat yet: say so plainly, and where to go.
 NOT_HERE_YET = {
-    "impact_statement": "You can make an Impact Statement for Business through the officer dealing with your "
-                        "report: quote your reference. Making one in this chat isn't available yet.",
     "add_evidence": "To add CCTV, photos or more details to a report you've sent, contact the officer dealing "
                     "with it and quote your reference. Adding evidence in this chat isn't available yet.",
     "subscribe_alerts": "Crime alerts by chat aren't available yet. Your local Business Crime Reduction "
@@ -110,6 +109,8 @@ class Router:
             turn.intent == "report_crime" or bool(turn.entities("datetime")))
         if asks_to_see_report(turn.text):
             show_report(turn)
+        elif "impact" in self.flows and (intent == "impact_statement" or asks_for_impact_statement(turn.text)):
+            self.start(turn, "impact")  # before a report: "impact statement for the theft yesterday" is not one
         elif command is not None and command.name == "restart" or words in ("report", "report a crime") \
                 or intent == "report_crime" or tells_incident:
             self.start(turn, "report")

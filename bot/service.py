@@ -18,6 +18,8 @@ from bot.engine import Engine
 from bot.evidence.store import EvidenceStore, FolderStore
 from bot.flows.advice import AdviceFlow
 from bot.flows.base import Flow
+from bot.flows.impact import OFFER as IMPACT_OFFER
+from bot.flows.impact import ImpactFlow
 from bot.flows.report import ReportFlow
 from bot.messages import Button
 from bot.storage.db import make_engine, make_session_factory
@@ -46,8 +48,9 @@ class Service:
 
 def default_flows() -> dict[str, Flow]:
     """Every conversation bizwatch offers, by name."""
-    report = ReportFlow(offers=[Button("Prevention advice", "advice {crime_type}")])
-    return {"report": report, "advice": AdviceFlow()}
+    report = ReportFlow(offers=[Button("Prevention advice", "advice {crime_type}"),
+                                Button("Make an impact statement", IMPACT_OFFER)])
+    return {"report": report, "advice": AdviceFlow(), "impact": ImpactFlow()}
 
 
 def interpreter_from(settings: Settings) -> Interpreter:

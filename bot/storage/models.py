@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Column, Table, event, inspect  # the impact statements block
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.storage.types import UTCDateTime, utcnow
@@ -333,3 +334,87 @@ class ReportStatusChange(Base):
     notice_due_at: Mapped[datetime | None]
 
     report: Mapped[Report] = relationship(back_populates="status_changes")
+
+
+# --- Impact statements (issue 10: the statements branch) -------------------------------------------------------
+# An Impact Statement for Business (Victims' Code): made through a named point of contact, in four sections
+# (DOMAIN.md), declared true with a typed name and date. Once declared it never changes; later additions are
+# supplementary statements (rows whose ``supplements_id`` is the original's), each with its own declaration.
+
+impact_statement_reports = Table(
+    "impact_statement_reports",
+    Base.metadata,
+    Column("statement_id", ForeignKey("impact_statements.id", ondelete="CASCADE"), primary_key=True),
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class ImmutableStatement(RuntimeError):
+    """A declared statement was about to be changed or deleted: add a supplementary statement instead."""
+
+
+class ImpactStatement(Base):
+    """One Impact Statement for Business, or a supplementary statement to one.
+
+    ``report_id`` is the report it was made from; ``covered`` lists the other reports it speaks
+    for (several reports, or the same offender again and again). A section's text is ``None``
+    when not stated and ``""`` when the business said it had none; amounts are in pounds.
+    """
+
+    __tablename__ = "impact_statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    supplements_id: Mapped[int | None] = mapped_column(ForeignKey("impact_statements.id", ondelete="CASCADE"),
+                                                       index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | declared
+    business_name: Mapped[str | None] = mapped_column(String(200))
+    business_address: Mapped[str | None] = mapped_column(Text)
+    business_postcode: Mapped[str | None] = mapped_column(String(10))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_role: Mapped[str | None] = mapped_column(String(200))
+    authorised: Mapped[bool | None] = mapped_column(Boolean)
+    covers: Mapped[str | None] = mapped_column(String(16))  # this_report | several_reports | repeat_offender
+    repeat_offending: Mapped[str | None] = mapped_column(Text)
+    sites: Mapped[str | None] = mapped_column(String(16))  # one | several | whole
+    sites_detail: Mapped[str | None] = mapped_column(Text)
+    financial_text: Mapped[str | None] = mapped_column(Text)
+    financial_gbp: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    damage_text: Mapped[str | None] = mapped_column(Text)
+    damage_gbp: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    indirect_text: Mapped[str | None] = mapped_column(Text)
+    indirect_gbp: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    non_financial_text: Mapped[str | None] = mapped_column(Text)
+    addition_text: Mapped[str | None] = mapped_column(Text)  # a supplementary statement's words
+    addition_gbp: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    read_aloud: Mapped[bool | None] = mapped_column(Boolean)
+    read_aloud_by: Mapped[str | None] = mapped_column(String(200))
+    declared_name: Mapped[str | None] = mapped_column(String(200))
+    declared_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    report: Mapped[Report | None] = relationship(foreign_keys=[report_id])
+    covered: Mapped[list[Report]] = relationship(secondary=impact_statement_reports, order_by=Report.id)
+    original: Mapped[ImpactStatement | None] = relationship(remote_side=[id], foreign_keys=[supplements_id])
+
+
+def _was_declared(statement: ImpactStatement) -> bool:
+    history = inspect(statement).attrs.status.history
+    before = [*history.deleted, *history.unchanged]
+    return "declared" in before
+
+
+@event.listens_for(ImpactStatement, "before_update")
+def _declared_statements_never_change(mapper: object, connection: object, statement: ImpactStatement) -> None:
+    """The Victims' Code: once made, an ISB cannot be changed (ORM writes only; nothing else writes here)."""
+    if _was_declared(statement):
+        raise ImmutableStatement("a declared impact statement cannot be changed; add a supplementary statement")
+
+
+@event.listens_for(ImpactStatement, "before_delete")
+def _declared_statements_are_kept(mapper: object, connection: object, statement: ImpactStatement) -> None:
+    if _was_declared(statement):
+        raise ImmutableStatement("a declared impact statement cannot be deleted")

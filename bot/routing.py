@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from bot.commands import parse_command
 from bot.flows.answers import normalise
 from bot.flows.base import Flow, Turn
+from bot.flows.evidence import brings_evidence
 from bot.flows.status import asks_to_see_report, report_status, show_report
 from bot.messages import Button
 from bot.state import FlowState, Suspended
@@ -28,8 +29,6 @@ CLARIFY_BUTTONS = {
 NOT_HERE_YET = {
     "impact_statement": "You can make an Impact Statement for Business through the officer dealing with your "
                         "report: quote your reference. Making one in this chat isn't available yet.",
-    "add_evidence": "To add CCTV, photos or more details to a report you've sent, contact the officer dealing "
-                    "with it and quote your reference. Adding evidence in this chat isn't available yet.",
     "subscribe_alerts": "Crime alerts by chat aren't available yet. Your local Business Crime Reduction "
                         "Partnership or neighbourhood team may run an alert scheme for your area.",
     "unsubscribe_alerts": "You're not subscribed to any alerts from this service, so you won't get any.",
@@ -113,6 +112,8 @@ class Router:
         elif command is not None and command.name == "restart" or words in ("report", "report a crime") \
                 or intent == "report_crime" or tells_incident:
             self.start(turn, "report")
+        elif "evidence" in self.flows and (intent == "add_evidence" or brings_evidence(turn)):
+            self.start(turn, "evidence")
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
             self.start(turn, "advice")
         elif intent == "report_status" or words in ("report status", "check my report", "my reports") \

@@ -18,6 +18,7 @@ from bot.engine import Engine
 from bot.evidence.store import EvidenceStore, FolderStore
 from bot.flows.advice import AdviceFlow
 from bot.flows.base import Flow
+from bot.flows.evidence import EvidenceFlow
 from bot.flows.report import ReportFlow
 from bot.messages import Button
 from bot.storage.db import make_engine, make_session_factory
@@ -43,7 +44,7 @@ class Service:
 def default_flows() -> dict[str, Flow]:
     """Every conversation bizwatch offers, by name."""
     report = ReportFlow(offers=[Button("Prevention advice", "advice {crime_type}")])
-    return {"report": report, "advice": AdviceFlow()}
+    return {"report": report, "advice": AdviceFlow(), "evidence": EvidenceFlow()}
 
 
 def interpreter_from(settings: Settings) -> Interpreter:

@@ -97,7 +97,8 @@ class Settings(BaseSettings):
     )
     quiet_hours_end: str = Field(default="08:00", description="Local time the quiet hours end.")
     cctv_reminder_hours: float = Field(
-        default=3.0, gt=0, description="The first CCTV reminder goes this many hours after a report with CCTV to follow.",
+        default=3.0, gt=0,
+        description="The first CCTV reminder goes this many hours after a report with CCTV to follow.",
     )
     cctv_reminder_morning: str = Field(
         default="09:00", description="Local time of the next-morning CCTV reminder.",

@@ -157,7 +157,10 @@ def sweep(session: Session, now: datetime, lookahead: timedelta) -> Swept:
         report = session.get(Report, report_id) if report_id is not None else None
         if report is None or report.status in CLOSED or report.cctv_status != CctvStatus.PENDING.value:
             unwanted.append(row.id)
+    cancelled = 0
     if unwanted:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(unwanted), OutboxMessage.status.in_(waiting)).values(
-            status=Status.CANCELLED.value, updated_at=now).execution_options(synchronize_session=False))
-    return Swept(overwritten=overwritten, cancelled=len(unwanted))
+        cancelled = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(unwanted), OutboxMessage.status.in_(waiting))
+            .values(status=Status.CANCELLED.value, updated_at=now).execution_options(synchronize_session=False)
+        ).rowcount or 0
+    return Swept(overwritten=overwritten, cancelled=cancelled)

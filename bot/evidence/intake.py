@@ -92,11 +92,15 @@ def parts(body: Iterable[bytes], boundary: bytes) -> Iterator[_PartStart | bytes
         nonlocal finished
         finished = True
 
-    parser = MultipartParser(boundary, {
+    callbacks = {
         "on_header_field": on_header_field, "on_header_value": on_header_value, "on_header_end": on_header_end,
         "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end,
         "on_end": on_end,
-    })
+    }
+    try:
+        parser = MultipartParser(boundary, callbacks)
+    except Exception as error:  # noqa: BLE001 - a boundary it will not take (too long, say)
+        raise BadForm(type(error).__name__) from None
     for chunk in body:
         try:
             parser.write(chunk)

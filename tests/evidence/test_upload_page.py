@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from sqlalchemy import select
 
 from bot.evidence.store import FolderStore
@@ -232,3 +233,25 @@ def wait_for(condition, what: str, seconds: float = 20) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
+
+
+FORM_PIECES = st.sampled_from([f"--{BOUNDARY}\r\n".encode(), f"--{BOUNDARY}--\r\n".encode(), b"\r\n\r\n", b"\r\n",
+                               b'Content-Disposition: form-data; name="files"; filename="a.mp4"\r\n',
+                               b'Content-Disposition: form-data; name="x"\r\n', b"Content-Type: video/mp4\r\n",
+                               MP4, JPEG, b"%PDF-", b"\x00" * 100, b"--", BOUNDARY.encode()])
+FORMS = st.lists(st.one_of(FORM_PIECES, st.binary(max_size=200)), max_size=12).map(b"".join)
+CONTENT_TYPES = st.sampled_from([f"multipart/form-data; boundary={BOUNDARY}", "multipart/form-data",
+                                 "application/json", f'multipart/form-data; boundary="{BOUNDARY}"', "",
+                                 "multipart/form-data; boundary=" + "x" * 300])
+
+
+@hypothesis_settings(max_examples=80, deadline=None, database=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(body=FORMS, content_type=CONTENT_TYPES)
+def test_whatever_the_form_holds_there_is_no_server_error_and_nothing_half_kept(site, made, sessions, store, body,
+                                                                               content_type):
+    response = httpx.post(site.url + path_of(made), content=body, headers={"content-type": content_type},
+                          timeout=30)
+    assert response.status_code < 500, words(response)
+    if response.status_code != 200:
+        assert attachments(sessions) == [] and files_in(store) == []

@@ -116,15 +116,23 @@ def queue_reminders(session: Session, settings: Settings, report: Report, now: d
     return queued
 
 
-def on_submitted(session: Session, settings: Settings, report: Report, now: datetime) -> MintedLink | None:
-    """A report was just sent: its first CCTV status goes in the history; footage to follow is chased,
-    and the link to upload it now is returned for the reply."""
+@dataclass(frozen=True)
+class Chase:
+    """What the reply to a report with CCTV to follow can say: the link to upload it now, and whether
+    reminders will follow (none when the footage goes before the first could be sent)."""
+
+    link: MintedLink
+    reminders: int
+
+
+def on_submitted(session: Session, settings: Settings, report: Report, now: datetime) -> Chase | None:
+    """A report was just sent: its first CCTV status goes in the history, and footage to follow is chased."""
     if report.cctv_status != CctvStatus.NONE.value:
         record(session, report, CctvStatus(report.cctv_status), now, "when the report was sent")
     if report.cctv_status != CctvStatus.PENDING.value:
         return None
-    queue_reminders(session, settings, report, now)
-    return mint(session, settings, report, now)
+    reminders = queue_reminders(session, settings, report, now)
+    return Chase(link=mint(session, settings, report, now), reminders=len(reminders))
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,8 @@ def sent_report(sessions: sessionmaker[Session], settings: Settings, *, sent_at:
                         vehicle_registrations=[], created_at=sent_at, updated_at=sent_at, submitted_at=sent_at)
         session.add(report)
         session.flush()
-        link = on_submitted(session, settings, report, sent_at)
-        return Made(report.id, report.reference or "", link)
+        chase = on_submitted(session, settings, report, sent_at)
+        return Made(report.id, report.reference or "", chase.link if chase is not None else None)
 
 
 def reminder_rows(sessions: sessionmaker[Session], report_id: int) -> list[tuple[str, str, datetime]]:

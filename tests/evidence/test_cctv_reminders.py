@@ -211,6 +211,25 @@ def test_a_report_with_cctv_later_ends_with_an_upload_link_and_the_promise_of_re
         assert [change.status for change in history(session, report.id)] == ["pending"]
 
 
+def test_no_reminders_are_promised_when_none_can_go_before_the_footage_is_gone(chat, sessions):
+    verify_dialog(chat, [
+        ("someone nicked £80 of meat yesterday at 3pm", "still there"),
+        ("no", "where did it happen"),
+        (PLACE, "anything to add"),
+        ("he put steaks in his coat and walked out", "describe them"),
+        ("young lad, grey hoodie", "cctv"),
+        ("yes, face is clear, clock right, keeps 1 day", "link"),
+        ("later", "anyone else see"),
+        ("no", "your name"),
+        *you(),
+    ])
+    done = chat.say("submit")
+    assert "/upload/" in done and "remind" not in done and "within 1 day so" in done
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)
+                              .where(OutboxMessage.purpose == "reminder")) == 0
+
+
 def test_a_report_with_the_cctv_link_given_queues_no_reminders(chat, sessions):
     verify_dialog(chat, [
         ("someone smashed our front window last night", "criminal damage"),

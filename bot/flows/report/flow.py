@@ -112,12 +112,14 @@ class ReportFlow(QuestionFlow[Report]):
         if self._action_fraud(report):
             lines.append(f"Please also report it to {ACTION_FRAUD_NAME}. To copy the details, say 'show my "
                          "report'.")
-        upload = on_submitted(turn.session, turn.settings, report, turn.now)
-        if upload is not None:
-            days = f" within {report.cctv_overwrite_days} days" if report.cctv_overwrite_days else ""
+        chase = on_submitted(turn.session, turn.settings, report, turn.now)
+        if chase is not None:
+            kept = report.cctv_overwrite_days
+            days = f" within {kept} day{'s' if kept != 1 else ''}" if kept else ""
+            remind = " I'll remind you until it arrives." if chase.reminders else ""
             lines.append(f"Please save a copy of the CCTV{days} so it isn't recorded over. When you have it, "
-                         f"upload it here (the link works once, until {when(upload.expires_at, turn.tz)}): "
-                         f"{upload.url}\nOr reply with a sharing link. I'll remind you until it arrives.")
+                         f"upload it here (the link works once, until {when(chase.link.expires_at, turn.tz)}): "
+                         f"{chase.link.url}\nOr reply with a sharing link.{remind}")
         lines.append("You can also make an Impact Statement for Business, telling the court how this has affected "
                      "the business (lost trade, staff time, fear, repairs). Ask the officer, quoting your reference.")
         turn.say("\n\n".join(lines), tuple(self.offers_for(report)))

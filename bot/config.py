@@ -93,6 +93,23 @@ class Settings(BaseSettings):
     evidence_max_bytes: int = Field(
         default=2 * 1024 ** 3, ge=1024, description="The largest evidence file accepted, in bytes.",
     )
+    quiet_hours_start: str = Field(
+        default="21:00", description="From this local time nothing that can wait (reminders, updates) is sent.",
+    )
+    quiet_hours_end: str = Field(default="08:00", description="Local time the quiet hours end.")
+    cctv_reminder_hours: float = Field(
+        default=3.0, gt=0,
+        description="The first CCTV reminder goes this many hours after a report with CCTV to follow.",
+    )
+    cctv_reminder_morning: str = Field(
+        default="09:00", description="Local time of the next-morning CCTV reminder.",
+    )
+    cctv_reminder_days_before_overwrite: int = Field(
+        default=2, ge=0, description="The last CCTV reminder goes this many days before the footage is recorded over.",
+    )
+    upload_link_hours: int = Field(
+        default=72, ge=1, description="How long a CCTV upload link works (it works once).",
+    )
     interpreter: Literal["embedded", "rasa"] = Field(
         default="embedded", description="Which language interpreter to use."
     )
@@ -143,6 +160,15 @@ class Settings(BaseSettings):
         if not value.endswith("/bot"):
             raise ValueError("end the address in /bot, as in https://api.telegram.org/bot")
         return value
+
+    @field_validator("quiet_hours_start", "quiet_hours_end", "cctv_reminder_morning")
+    @classmethod
+    def _valid_clock_time(cls, value: str) -> str:
+        """A local time like 21:00, checked at start-up."""
+        from bot.delivery.quiet_hours import clock_time
+
+        clock_time(value)
+        return value.strip()
 
     @field_validator("rate_limit_per_address", "rate_limit_per_sender", "new_conversations_per_address")
     @classmethod

@@ -13,6 +13,7 @@ from bot.commands import parse_command
 from bot.flows.answers import normalise
 from bot.flows.base import Flow, Turn
 from bot.flows.impact import asks_for_impact_statement
+from bot.flows.evidence import brings_evidence
 from bot.flows.status import asks_to_see_report, report_status, show_report
 from bot.messages import Button
 from bot.state import FlowState, Suspended
@@ -27,8 +28,6 @@ CLARIFY_BUTTONS = {
 }
 # Things people ask for that this service cannot do by chat yet: say so plainly, and where to go.
 NOT_HERE_YET = {
-    "add_evidence": "To add CCTV, photos or more details to a report you've sent, contact the officer dealing "
-                    "with it and quote your reference. Adding evidence in this chat isn't available yet.",
     "subscribe_alerts": "Crime alerts by chat aren't available yet. Your local Business Crime Reduction "
                         "Partnership or neighbourhood team may run an alert scheme for your area.",
     "unsubscribe_alerts": "You're not subscribed to any alerts from this service, so you won't get any.",
@@ -114,6 +113,8 @@ class Router:
         elif command is not None and command.name == "restart" or words in ("report", "report a crime") \
                 or intent == "report_crime" or tells_incident:
             self.start(turn, "report")
+        elif "evidence" in self.flows and (intent == "add_evidence" or brings_evidence(turn)):
+            self.start(turn, "evidence")
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
             self.start(turn, "advice")
         elif intent == "report_status" or words in ("report status", "check my report", "my reports") \

@@ -20,6 +20,7 @@ from bot.flows.advice import AdviceFlow
 from bot.flows.base import Flow
 from bot.flows.impact import OFFER as IMPACT_OFFER
 from bot.flows.impact import ImpactFlow
+from bot.flows.evidence import EvidenceFlow
 from bot.flows.report import ReportFlow
 from bot.messages import Button
 from bot.storage.db import make_engine, make_session_factory
@@ -50,7 +51,7 @@ def default_flows() -> dict[str, Flow]:
     """Every conversation bizwatch offers, by name."""
     report = ReportFlow(offers=[Button("Prevention advice", "advice {crime_type}"),
                                 Button("Make an impact statement", IMPACT_OFFER)])
-    return {"report": report, "advice": AdviceFlow(), "impact": ImpactFlow()}
+    return {"report": report, "advice": AdviceFlow(), "impact": ImpactFlow(), "evidence": EvidenceFlow()}
 
 
 def interpreter_from(settings: Settings) -> Interpreter:

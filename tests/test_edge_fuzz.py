@@ -37,7 +37,8 @@ MESSAGE = st.one_of(WELL_FORMED, WELL_FORMED, WELL_FORMED, LOOSE, JSON)  # mostl
 AUTH = st.sampled_from(["cookie", "token", "cookie", "token", "none", "forged", "bad-token"])
 ENDPOINTS = [("POST", WEBHOOK), ("GET", "/webhooks/rest/messages"), ("POST", "/model/parse"), ("POST", "/chat/new"),
              ("GET", "/"), ("GET", "/healthz"),
-             ("GET", "/docs"), ("GET", "/redoc"), ("GET", "/openapi.json"), ("GET", "/docs/oauth2-redirect")]
+             ("GET", "/docs"), ("GET", "/redoc"), ("GET", "/openapi.json"), ("GET", "/docs/oauth2-redirect"),
+             ("GET", "/upload/{token}"), ("POST", "/upload/{token}")]  # a token that is no link: refused
 SUITE = settings(max_examples=60, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 

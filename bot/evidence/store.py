@@ -27,9 +27,14 @@ SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
     (4, b"ftypqt", "video/quicktime"),
     (4, b"ftypheic", "image/heic"),
     (4, b"ftyp", "video/mp4"),
-    (0, b"\x1aE\xdf\xa3", "video/webm"),
-    (0, b"RIFF", "video/x-msvideo"),  # or WebP: told apart below
+    (0, b"\x1aE\xdf\xa3", "video/webm"),  # Matroska/WebM
+    (0, b"0&\xb2u\x8ef\xcf\x11", "video/x-ms-asf"),  # ASF/WMV, from many older recorders
+    (0, b"\x00\x00\x01\xba", "video/mpeg"),  # MPEG program stream (.mpg, many DVR exports)
+    (0, b"DHAV", "video/x-dav"),  # Dahua recorders' own export format
+    (0, b"IMKH", "video/x-hikvision"),  # Hikvision recorders' own export header
 )
+# RIFF holds several things: which one is in bytes 8-12.
+RIFF_KINDS = {b"WEBP": "image/webp", b"AVI ": "video/x-msvideo"}
 
 
 class TooLarge(Exception):
@@ -46,8 +51,8 @@ class StoredFile:
 
 def sniff(head: bytes) -> str:
     """The file's type from its first bytes ("application/octet-stream" when unknown)."""
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
+    if head[:4] == b"RIFF":
+        return RIFF_KINDS.get(head[8:12], "application/octet-stream")
     for offset, magic, kind in SIGNATURES:
         if head[offset:offset + len(magic)] == magic:
             return kind

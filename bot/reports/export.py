@@ -58,6 +58,8 @@ def report_to_dict(report: Report, tz: ZoneInfo) -> dict[str, Any]:
             "clock_offset_minutes": report.cctv_clock_offset_minutes,
             "overwrite_days": report.cctv_overwrite_days,
             "links": [{"url": a.url, "provider": a.provider} for a in report.attachments if a.kind == "cctv_link"],
+            "files": [{"content_type": a.content_type, "size_bytes": a.size_bytes, "sha256": a.sha256}
+                      for a in report.attachments if a.kind == "cctv_file"],
             "status": report.cctv_status,
         },
         "photos": [{"file_id": a.file_id, "url": a.url, "content_type": a.content_type, "size_bytes": a.size_bytes,

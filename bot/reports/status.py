@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, exists, func, select
 
 from bot.storage.models import Report, ReportStatusChange
 
@@ -182,30 +184,9 @@ def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
     return value.astimezone(tz).isoformat() if value is not None else None
 
 
-# --- quiet hours ---------------------------------------------------------------------------------------------
-
-def _clock_setting(settings: Any, name: str, default: str) -> time:
-    return time.fromisoformat(str(getattr(settings, name, default) or default))
-
-
-# TODO(lead): replace with bot.delivery.quiet_hours.next_allowed (the cctv branch) when merging; the
-# tests in tests/reports/test_quiet_hours.py describe the behaviour both must have.
-def next_allowed(moment: datetime, settings: Any) -> datetime:
-    """``moment`` itself, or the end of quiet hours (default 21:00-08:00 local time) if it falls inside them.
-
-    Computed on the local wall clock and converted back, so 08:00 is 08:00 in London on the
-    mornings after the clocks change in March and October (a fixed number of hours would be an
-    hour out). Returned in UTC.
-    """
-    tz = ZoneInfo(getattr(settings, "timezone", "Europe/London"))
-    start = _clock_setting(settings, "quiet_hours_start", "21:00")
-    end = _clock_setting(settings, "quiet_hours_end", "08:00")
-    local = moment.astimezone(tz)
-    now = local.time().replace(tzinfo=None)
-    if start == end:
-        return moment.astimezone(timezone.utc)
-    quiet = (now >= start or now < end) if start > end else (start <= now < end)
-    if not quiet:
-        return moment.astimezone(timezone.utc)
-    day = local.date() if now < end else local.date() + timedelta(days=1)
-    return datetime.combine(day, end, tzinfo=tz).astimezone(timezone.utc)
+def still_open() -> ColumnElement[bool]:
+    """A query condition: the report's latest police status is not "closed" (for choosing open reports)."""
+    latest = select(func.max(ReportStatusChange.seq)).where(ReportStatusChange.report_id == Report.id) \
+        .correlate(Report).scalar_subquery()
+    return ~exists().where(ReportStatusChange.report_id == Report.id, ReportStatusChange.seq == latest,
+                           ReportStatusChange.status == Status.CLOSED.value)

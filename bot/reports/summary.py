@@ -85,13 +85,15 @@ def cctv_line(report: Report) -> str:
                      f"clock {abs(offset)} min {'fast' if offset > 0 else 'slow'}")
     if report.cctv_overwrite_days is not None:
         parts.append(f"overwritten after {report.cctv_overwrite_days} days")
-    links = [a for a in report.attachments if a.kind == "cctv_link"]
+    links = sum(1 for a in report.attachments if a.kind == "cctv_link")
+    files = sum(1 for a in report.attachments if a.kind == "cctv_file")
     if links:
-        parts.append(f"{len(links)} link{'s' if len(links) > 1 else ''} given")
-    elif report.cctv_status == "declined":
-        parts.append("not shared")
-    else:
-        parts.append("footage to follow")
+        parts.append(f"{links} link{'s' if links > 1 else ''} given")
+    if files:
+        parts.append(f"{files} file{'s' if files > 1 else ''} uploaded")
+    if not links and not files:
+        parts.append({"declined": "not shared", "overwritten": "recorded over before it was sent"}.get(
+            report.cctv_status, "footage to follow"))
     return ", ".join(parts)
 
 

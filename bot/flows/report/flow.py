@@ -8,6 +8,7 @@ can go back, change any answer, skip what is optional, or leave and carry on lat
 from __future__ import annotations
 
 from bot.crime_types import ACTION_FRAUD, ACTION_FRAUD_NAME, crime_type, label
+from bot.evidence.chase import on_submitted
 from bot.flows.base import Turn, Wording
 from bot.flows.questions import QuestionFlow, mark_answered
 from bot.flows.report.common import ReportProgress, own
@@ -111,10 +112,14 @@ class ReportFlow(QuestionFlow[Report]):
         if self._action_fraud(report):
             lines.append(f"Please also report it to {ACTION_FRAUD_NAME}. To copy the details, say 'show my "
                          "report'.")
-        if report.cctv_status == "pending":
-            days = f" within {report.cctv_overwrite_days} days" if report.cctv_overwrite_days else ""
-            lines.append(f"Please keep a copy of the CCTV{days} so it isn't recorded over; send the link when "
-                         "you can.")
+        chase = on_submitted(turn.session, turn.settings, report, turn.now)
+        if chase is not None:
+            kept = report.cctv_overwrite_days
+            days = f" within {kept} day{'s' if kept != 1 else ''}" if kept else ""
+            remind = " I'll remind you until it arrives." if chase.reminders else ""
+            lines.append(f"Please save a copy of the CCTV{days} so it isn't recorded over. When you have it, "
+                         f"upload it here (the link works once, until {when(chase.link.expires_at, turn.tz)}): "
+                         f"{chase.link.url}\nOr reply with a sharing link.{remind}")
         lines.append("You can also make an Impact Statement for Business, telling the court how this has affected "
                      "the business (lost trade, staff time, fear, repairs). Ask the officer, quoting your reference.")
         turn.say("\n\n".join(lines), tuple(self.offers_for(report)))

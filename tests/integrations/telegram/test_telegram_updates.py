@@ -18,6 +18,7 @@ from telegram import Update
 from bot.channels.web import RETRY_TEXT
 from bot.delivery.outbox import Purpose, queue
 from bot.engine import DatabaseUnavailable
+from bot.storage.types import utcnow
 from bot.messages import Button, Inbound, Outbound
 from bot.service import Service
 from bot.storage.models import OutboxMessage
@@ -46,6 +47,7 @@ class Recorder:
     def __init__(self) -> None:
         self.inbound: list[Inbound] = []
         self.failing = False
+        self.clock = utcnow  # the engine's clock, which other routes of the app read
 
     def handle(self, inbound: Inbound) -> list[Outbound]:
         if self.failing:

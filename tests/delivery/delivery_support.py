@@ -17,13 +17,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels import SMS
 from bot.channels.base import Part, split_for
 from bot.channels.plain import render_plain
+from bot.delivery.errors import RetryLater
 from bot.delivery.outbox import Purpose, queue
 from bot.delivery.rates import ChannelRate, SendRates
 from bot.delivery.retry import RetryPolicy
 from bot.delivery.wakeup import Wakeup
 from bot.delivery.worker import Worker
 from bot.messages import ChannelCapabilities, Outbound
+from bot.storage.db import make_engine, make_session_factory
 from bot.storage.models import DeliveryEvent, OutboxMessage
+from bot.storage.types import utcnow
 
 REDIS_URL = "redis://127.0.0.1:6379/6"
 
@@ -49,6 +52,7 @@ class TestChannel:
     delay: float = 0.0
     script: dict[str, deque[BaseException | None]] = field(default_factory=dict)
     stall_at: str | None = None
+    throttle_every: int = 0  # every n-th call answers 429 with a Retry-After (a storm when n is small)
     release: threading.Event = field(default_factory=threading.Event)
     stalled: threading.Event = field(default_factory=threading.Event)
     sent: list[Sent] = field(default_factory=list)
@@ -70,6 +74,8 @@ class TestChannel:
             self.calls += 1
             planned = self.script.get(address)
             outcome = planned.popleft() if planned else None
+            if self.throttle_every and self.calls % self.throttle_every == 0:
+                outcome = RetryLater("429", "Too Many Requests", after_seconds=0.05)
         if self.stall_at is not None and part.text == self.stall_at:
             self.stalled.set()
             self.release.wait()
@@ -94,6 +100,30 @@ class TestChannel:
                     return list(self.sent)
             time.sleep(0.01)
         raise TimeoutError(f"{len(self.sent)} of {count} parts sent in {timeout} s")
+
+
+@dataclass
+class FileChannel(TestChannel):
+    """A TestChannel in another process: each part sent is appended to ``path`` (one line each), and a
+    stall is announced in ``path``.stalled, so the test process can see how far it got."""
+
+    path: str = ""
+
+    def send(self, address: str, part: Part) -> str:
+        if self.stall_at is not None and part.text == self.stall_at:
+            with open(f"{self.path}.stalled", "w") as marker:
+                marker.write("stalled\n")
+        provider_id = super().send(address, part)
+        with open(self.path, "a") as record:
+            record.write(part.text + "\n")
+        return provider_id
+
+
+def worker_process(database_url: str, path: str, stall_at: str, lease_seconds: float) -> None:
+    """Run in a child process: claim and send until the part ``stall_at`` hangs (the test then kills it)."""
+    sessions = make_session_factory(make_engine(database_url))
+    channel = FileChannel(path=path, stall_at=stall_at)
+    make_worker(sessions, [channel], utcnow, lease_seconds=lease_seconds).run_once()
 
 
 def unlimited() -> SendRates:

@@ -23,10 +23,8 @@ from typing import Any
 from sqlalchemy import and_, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.delivery.outbox import OUTBOX, Status
-from bot.storage.models import DeliveryEvent
+from bot.delivery.outbox import EVENTS, OUTBOX, Status
 
-EVENTS = DeliveryEvent.__table__
 QUEUED, SENDING = Status.QUEUED.value, Status.SENDING.value
 
 
@@ -42,6 +40,9 @@ class Claimed:
     parts_sent: int
     provider_ids: list[str]
     urgent: bool
+    # Whether the recipient may be sent to, as read in the claim's transaction, and when (monotonic).
+    refusal: str | None = None
+    checked_at: float = 0.0
 
 
 def _ready(table: Any, now: datetime) -> Any:

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, insert, update
 from sqlalchemy.orm import Session
 
-from bot.delivery.claim import EVENTS, SENDING
-from bot.delivery.outbox import OUTBOX, Status
+from bot.delivery.claim import SENDING
+from bot.delivery.outbox import EVENTS, OUTBOX, Status
 
 ERROR_CHARS = 300
 
@@ -30,6 +30,12 @@ def event(session: Session, outbox_id: int, now: datetime, status: str, *, kind:
 
 def _held(outbox_id: int, owner: str) -> object:
     return and_(OUTBOX.c.id == outbox_id, OUTBOX.c.lease_owner == owner, OUTBOX.c.status == SENDING)
+
+
+def renew(session: Session, outbox_id: int, owner: str, now: datetime, lease_seconds: float) -> bool:
+    """Hold the row for another lease (a long wait for room before a send); False if it was lost."""
+    return bool(session.execute(update(OUTBOX).where(_held(outbox_id, owner)).values(
+        lease_until=now + timedelta(seconds=lease_seconds))).rowcount)
 
 
 def part_sent(session: Session, outbox_id: int, owner: str, now: datetime, *, number: int, total: int,

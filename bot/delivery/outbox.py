@@ -21,11 +21,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.messages import Button, Outbound
-from bot.storage.models import OutboxMessage
+from bot.storage.models import DeliveryEvent, OutboxMessage
 
 # Replies on these channels are shown at once (HTTP response, terminal), not sent later.
 SYNCHRONOUS_CHANNELS = frozenset({"web", "terminal"})
 OUTBOX = cast(Table, OutboxMessage.__table__)
+EVENTS = cast(Table, DeliveryEvent.__table__)
 RECORD_REPLY = insert(OUTBOX)  # built once: a turn's reply row without the unit of work
 
 

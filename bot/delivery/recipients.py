@@ -11,27 +11,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from collections.abc import Iterable
+
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from bot.delivery.claim import EVENTS, QUEUED
+from bot.delivery.claim import QUEUED
 from bot.delivery.errors import RecipientGone
-from bot.delivery.outbox import OUTBOX, Status
+from bot.delivery.outbox import EVENTS, OUTBOX, Status
 from bot.storage.models import Consent, Contact
 
 OPTED_OUT = "opted_out"
 UNREACHABLE = "unreachable"
 
 
-def refusal(session: Session, channel: str, address: str) -> str | None:
-    """``opted_out`` or ``unreachable`` if nothing may be sent to this address now, else None."""
-    row = session.execute(select(Contact.opted_out_at, Contact.unreachable_at).where(
-        Contact.channel == channel, Contact.address == address)).one_or_none()
-    if row is None:
-        return None
-    if row.opted_out_at is not None:
-        return OPTED_OUT
-    return UNREACHABLE if row.unreachable_at is not None else None
+def refusals(session: Session, recipients: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """``opted_out`` or ``unreachable`` for each (channel, address) nothing may be sent to now."""
+    wanted = list(set(recipients))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Contact.channel, Contact.address, Contact.opted_out_at, Contact.unreachable_at)
+                           .where(tuple_(Contact.channel, Contact.address).in_(wanted),
+                                  (Contact.opted_out_at.is_not(None)) | (Contact.unreachable_at.is_not(None))))
+    return {(r.channel, r.address): OPTED_OUT if r.opted_out_at is not None else UNREACHABLE for r in rows}
 
 
 def mark_gone(session: Session, channel: str, address: str, error: RecipientGone, now: datetime) -> list[int]:

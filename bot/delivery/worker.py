@@ -1,12 +1,14 @@
 """A sender worker: claims due outbox rows for its channels and sends them, part by part.
 
-One claimer thread claims as many rows as there are free senders (``concurrency``) and hands each
-to a sender thread; it claims again when woken (a message was queued, a sender came free while
-there is more to do) or after ``poll_seconds``. For each row a sender checks the recipient may be
-sent to, renders the messages with the channel, and sends the parts not sent before, waiting for
-room under the channel's rate limits first; after each part it records the provider's id and
-renews the lease, so a retry or another worker carries on from the next part and never sends one
-twice. What a channel raises decides what happens next (``bot.delivery.errors``):
+One claimer thread keeps ``concurrency`` sender threads busy, claiming up to twice that many rows
+so that a sender coming free finds the next row waiting (fewer, larger claims); it claims again
+when woken (a message was queued, a sender came free while there is more to do) or after
+``poll_seconds``. The claim's transaction also reads whether each recipient may be sent to; a
+sender reads it again if the row waited long before its turn. It renders the messages with the
+channel and sends the parts not sent before, waiting for room under the channel's rate limits
+first; after each part it records the provider's id and renews the lease, so a retry or another
+worker carries on from the next part and never sends one twice. A long wait for room renews the
+lease before the send, so a row is never sent by two workers because one of them waited. What a channel raises decides what happens next (``bot.delivery.errors``):
 
 - ``RetryLater``: back to the queue after a backoff (or the provider's Retry-After), failed after
   ``max_attempts``;
@@ -21,6 +23,7 @@ Logs name the outbox id, channel, status and error code; never the text or the a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import socket
@@ -41,7 +44,7 @@ from bot.delivery.claim import Claimed, claim, release
 from bot.delivery.errors import PermanentFailure, RecipientGone, RetryLater
 from bot.delivery.outbox import from_body
 from bot.delivery.rates import SendRates, Stopped
-from bot.delivery.recipients import mark_gone, refusal
+from bot.delivery.recipients import mark_gone, refusals
 from bot.delivery.retry import RetryPolicy
 from bot.delivery.wakeup import Wakeup
 from bot.storage.types import utcnow
@@ -50,6 +53,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 WRITE_ATTEMPTS = 3
 STOP_SECONDS = 30.0
+RECHECK_SECONDS = 1.0  # a recipient read longer ago than this is read again just before sending
 
 
 def worker_name() -> str:
@@ -123,15 +127,19 @@ class Worker:
         return handled
 
     def _claim(self, limit: int) -> list[Claimed]:
-        return self._write(lambda session: claim(session, list(self.channels), self.owner, self.clock(),
-                                                 self.lease_seconds, limit))
+        def claim_and_check(session: Session) -> list[Claimed]:
+            rows = claim(session, list(self.channels), self.owner, self.clock(), self.lease_seconds, limit)
+            refused, now = refusals(session, ((r.channel, r.address) for r in rows)), time.monotonic()
+            return [dataclasses.replace(r, refusal=refused.get((r.channel, r.address)), checked_at=now) for r in rows]
+
+        return self._write(claim_and_check)
 
     def _claim_loop(self) -> None:
         assert self._senders is not None
         while not self._stopping.is_set():
             self._woken.clear()
             with self._lock:
-                free = self.concurrency - self._in_flight
+                free = 2 * self.concurrency - self._in_flight  # running, and one waiting per sender
             rows: list[Claimed] = []
             if free > 0:
                 try:
@@ -176,7 +184,10 @@ class Worker:
         except Exception as error:  # noqa: BLE001 - a rendering fault: retried, then failed with its name
             self._retry(row, RetryLater(type(error).__name__, "the message could not be rendered"))
             return
-        reason = self._write(lambda session: refusal(session, row.channel, row.address))
+        reason = row.refusal
+        if time.monotonic() - row.checked_at > RECHECK_SECONDS:  # it waited: they may have said STOP since
+            reason = self._write(lambda session: refusals(session, [(row.channel, row.address)])).get(
+                (row.channel, row.address))
         if reason is not None:
             self._finish(row, ledger.failed, code=reason, detail=f"not sent: the recipient is {reason}")
             return
@@ -184,14 +195,18 @@ class Worker:
             self._finish(row, ledger.failed, code="empty", detail="nothing to send")
             return
         provider_ids = list(row.provider_ids)
+        held_since = [time.monotonic()]
         for index in range(row.parts_sent, len(parts)):
-            if not self._send_part(row, channel, parts, index, provider_ids):
+            if not self._send_part(row, channel, parts, index, provider_ids, held_since):
                 return
         log.info("outbox %d sent on %s (%d part(s), attempt %d)", row.id, row.channel, len(parts), row.attempts)
 
     def _send_part(self, row: Claimed, channel: SendingChannel, parts: list[Part], index: int,
-                   provider_ids: list[str]) -> bool:
-        """Send part ``index`` and record it; False when the row is done with for now (an error, a stop)."""
+                   provider_ids: list[str], held_since: list[float]) -> bool:
+        """Send part ``index`` and record it; False when the row is done with for now (an error, a stop).
+
+        ``held_since`` is when the lease was last taken or renewed (monotonic), renewed here if old.
+        """
         try:
             if self._stopping.is_set():
                 raise Stopped
@@ -199,6 +214,12 @@ class Worker:
         except Stopped:
             self._write(lambda session: release(session, self.owner, self.clock(), [row.id]))
             return False
+        if time.monotonic() - held_since[0] > self.lease_seconds / 2:
+            if not self._write(lambda session: ledger.renew(session, row.id, self.owner, self.clock(),
+                                                            self.lease_seconds)):
+                log.warning("outbox %d: lease lost while waiting to send; another worker has it", row.id)
+                return False
+            held_since[0] = time.monotonic()
         try:
             provider_id = channel.send(row.address, parts[index])
         except RecipientGone as error:
@@ -221,6 +242,7 @@ class Worker:
             provider_ids=provider_ids, lease_seconds=self.lease_seconds))
         if not held:
             log.warning("outbox %d: lease lost after part %d; another worker has it", row.id, index + 1)
+        held_since[0] = time.monotonic()
         return held
 
     def _retry(self, row: Claimed, error: RetryLater) -> None:

@@ -3,6 +3,7 @@ nothing is sent to someone who opted out or cannot be reached."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -214,3 +215,16 @@ def test_a_worker_that_lost_its_lease_changes_nothing_and_status_never_moves_bac
     statuses = [status for _, status, _ in history(sessions, outbox_id)]
     assert statuses == ["sending", "sending", "sent"]
     assert len(sms.sent) == 1
+
+
+def test_a_message_that_waited_after_its_claim_reads_the_recipient_again_before_sending(sessions, clock):
+    sms = TestChannel()
+    outbox_id = send_later(sessions, "sms", PHONE, "Seasonal advice.", now=clock())
+    worker = make_worker(sessions, [sms], clock)
+    [claimed] = worker._claim(1)
+    assert claimed.refusal is None
+    with sessions.begin() as session:  # they text STOP while the message waits for room to send
+        session.add(Contact(channel="sms", address=PHONE, opted_out_at=clock(), created_at=clock(),
+                            updated_at=clock()))
+    worker.send(dataclasses.replace(claimed, checked_at=claimed.checked_at - 60))
+    assert sms.calls == 0 and row(sessions, outbox_id).error_code == "opted_out"

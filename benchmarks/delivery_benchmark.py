@@ -22,7 +22,8 @@ Printed per run: achieved rate / allowed rate over the whole run ("ratio": units
 window), target >= 0.95) and in its steady middle ("steady": between 10% and 90% of the units, without
 the start-up and the tail, which weigh heavily in short runs),
 the busiest one-second span at the provider / allowed (never above 1.0), 429s the provider gave,
-retries recorded, duplicates (texts received twice: 0) and lost messages (queued but not received: 0).
+retries recorded, duplicates (texts received twice: 0), lost messages (marked sent or failed but never
+received: 0) and unfinished ones (still waiting when the run gave up, at three times its expected length).
 ``--messages N`` sends N messages per run (the issue's figure is 20,000: hours at 10 segments/s);
 ``--seconds S`` (default 20) is the time-scaled mode: each run sends what its limit allows in S seconds.
 
@@ -331,7 +332,8 @@ def throughput(scenario: Scenario, database: str, database_url: str, workers: in
             "units": units, "unit": scenario.unit, "seconds": last - first, "achieved": achieved,
             "ratio": achieved / scenario.rate, "steady_ratio": steady_rate(received) / scenario.rate, "peak_ratio": busiest_second(received) / scenario.rate,
             "refusals": refusals, "retries": retries, "duplicates": sum(n - 1 for n in texts.values() if n > 1),
-            "lost": count - len(texts), "finished": done}
+            # Finished in the database (sent or failed) yet never received; still queued when the run gave up.
+            "lost": done - len(texts), "unfinished": count - done}
 
 
 # --- reply latency ----------------------------------------------------------------------------------
@@ -468,7 +470,7 @@ def main() -> None:
                     r = throughput(scenario, database, url, workers, count, options.redis_url, options.concurrency)
                     print(f"{r['scenario']:<9} {database:<10} {workers:>7} {r['messages']:>6} {r['units']:>6} "
                           f"{r['seconds']:>6.1f} {r['achieved']:>7.2f}/s {r['ratio']:>6.3f} {r['steady_ratio']:>6.3f} {r['peak_ratio']:>6.3f} "
-                          f"{r['refusals']:>5} {r['retries']:>7} {r['duplicates']:>5} {r['lost']:>5}", flush=True)
+                          f"{r['refusals']:>5} {r['retries']:>7} {r['duplicates']:>5} {r['lost']:>5} {r['unfinished']:>10}", flush=True)
     if not options.no_latency:
         print(f"\nReply latency, commit to the fake Telegram's receipt of the first part ({options.conversations} "
               f"conversations, 4-6 s between a reply and the next message, {options.latency_seconds:g} s)")

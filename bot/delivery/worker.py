@@ -2,13 +2,15 @@
 
 One claimer thread keeps ``concurrency`` sender threads busy, claiming up to twice that many rows
 so that a sender coming free finds the next row waiting (fewer, larger claims); it claims again
-when woken (a message was queued, a sender came free while there is more to do) or after
-``poll_seconds``. The claim's transaction also reads whether each recipient may be sent to; a
+when woken (a message was queued; a sender came free, so more may be due, or the next message to
+the same person) or after ``poll_seconds``. The claim's transaction also reads whether each recipient may be sent to; a
 sender reads it again if the row waited long before its turn. It renders the messages with the
 channel and sends the parts not sent before, waiting for room under the channel's rate limits
 first; after each part it records the provider's id and renews the lease, so a retry or another
 worker carries on from the next part and never sends one twice. A long wait for room renews the
-lease before the send, so a row is never sent by two workers because one of them waited. What a channel raises decides what happens next (``bot.delivery.errors``):
+lease before the send, so a row is never sent by two workers because one of them waited.
+
+What a channel raises decides what happens next (``bot.delivery.errors``):
 
 - ``RetryLater``: back to the queue after a backoff (or the provider's Retry-After), failed after
   ``max_attempts``;
@@ -84,7 +86,6 @@ class Worker:
         self._woken = self.wakeup.subscribe()
         self._lock = threading.Lock()
         self._in_flight = 0
-        self._backlog = False
         self._next_retry: float | None = None  # monotonic time of the soonest retry this worker scheduled
         self._claimer: threading.Thread | None = None
         self._senders: ThreadPoolExecutor | None = None
@@ -148,8 +149,6 @@ class Worker:
                     log.warning("sender worker %s could not claim: %s", self.owner, type(error).__name__)
             with self._lock:
                 self._in_flight += len(rows)
-                # Full hands (or a full claim): more may be waiting, so claim again when a sender is free.
-                self._backlog = free <= 0 or len(rows) == free
             for row in rows:
                 self._senders.submit(self._send_then_free, row)
             self._woken.wait(self._pause())
@@ -171,9 +170,8 @@ class Worker:
         finally:
             with self._lock:
                 self._in_flight -= 1
-                wake = self._backlog
-            if wake:
-                self._woken.set()
+            # A sender came free: claim again (more may be due, or the next message to the same person).
+            self._woken.set()
 
     # --- one row ------------------------------------------------------------------------------
     def send(self, row: Claimed) -> None:

@@ -1,4 +1,4 @@
-"""The ``bizwatch`` command line: serve, chat, db, reports, nlu, advice, statements.
+"""The ``bizwatch`` command line: serve, worker, chat, db, outbox, reports, nlu, advice, statements.
 
 Each domain owns its own Typer sub-app; this module only wires them together.
 """
@@ -21,7 +21,8 @@ app.add_typer(dev_app, name="dev")
 @app.command()
 def serve(host: str = typer.Option(None, help="Address to listen on (default from settings)."),
           port: int = typer.Option(None, help="Port to listen on (default from settings).")) -> None:
-    """Upgrade the database and start the web service (chat page, webhooks, health check) and the scheduler."""
+    """Upgrade the database and start the web service (chat page, webhooks, health check), the scheduler and
+    (unless BIZWATCH_DELIVERY_WORKERS_IN_SERVE=false) the sender workers."""
     import uvicorn
 
     from bot.scheduling.jobs import scheduled_jobs
@@ -36,6 +37,8 @@ def serve(host: str = typer.Option(None, help="Address to listen on (default fro
     scheduler = ElectedScheduler(service.sessions, scheduled_jobs(settings), settings.timezone)
     if settings.scheduler:
         scheduler.start()
+    if settings.delivery_workers_in_serve:
+        service.start_workers()
     telegram = telegram_runtime(service)  # None without BIZWATCH_TELEGRAM_TOKEN
     if telegram is not None:
         telegram.start()  # the command menu, then the webhook or polling, in the background
@@ -46,9 +49,29 @@ def serve(host: str = typer.Option(None, help="Address to listen on (default fro
         uvicorn.run(create_app(service), host=host or settings.host, port=port or settings.port, log_level="info",
                     proxy_headers=False, server_header=False)
     finally:
+        service.stop_workers()  # first: a worker may be sending through the Telegram channel
         if telegram is not None:
             telegram.stop()
         scheduler.stop()
+
+
+@app.command()
+def worker() -> None:
+    """Send queued messages on the configured channels (Telegram, SMS, WhatsApp) until stopped (Ctrl-C or
+    SIGTERM: the part in hand is finished and the rest handed back). Run as many as you like on PostgreSQL."""
+    from bot.delivery.runner import run_until_stopped
+    from bot.service import sending_channels
+    from bot.storage.migrate import upgrade
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    channels = sending_channels(settings)
+    if not channels:
+        typer.echo("No sending channels are configured: set the Telegram or Twilio settings first.", err=True)
+        raise typer.Exit(1)
+    upgrade(settings.database_url)
+    typer.echo(f"Sending on {', '.join(sorted(channels))} until stopped.")
+    run_until_stopped(settings, channels)
 
 
 @app.command()
@@ -104,6 +127,10 @@ def main() -> None:
     """Console-script entry point."""
     app()
 
+
+from bot.delivery.cli import app as outbox_app  # noqa: E402
+
+app.add_typer(outbox_app, name="outbox")
 
 from bot.reports.cli import app as reports_app  # noqa: E402
 

@@ -11,10 +11,15 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nlu.paths import DEFAULT_CACHE_DIR
+
+# Providers' limits (DOMAIN.md "Messaging facts"): Telegram about 30 messages a second per bot and one
+# a second per chat; a UK long code about 10 SMS segments a second.
+DELIVERY_RATES = {"telegram": "30/second", "sms": "10/second", "whatsapp": "10/second"}
+DELIVERY_RATES_PER_RECIPIENT = {"telegram": "1/second"}
 
 
 class Settings(BaseSettings):
@@ -88,6 +93,40 @@ class Settings(BaseSettings):
     )
     scheduler: bool = Field(
         default=True, description="`bizwatch serve` runs the scheduled jobs (one process is elected).",
+    )
+    delivery_workers_in_serve: bool = Field(
+        default=True,
+        description="`bizwatch serve` also runs sender workers; false where `bizwatch worker` runs separately.",
+    )
+    delivery_concurrency: int = Field(
+        default=4, ge=1, le=64, description="Messages one worker process sends at the same time.",
+    )
+    delivery_poll_seconds: float = Field(
+        default=5.0, gt=0,
+        description="How often workers look for due messages when nothing wakes them (messages due later, "
+                    "SQLite across processes).",
+    )
+    delivery_lease_seconds: float = Field(
+        default=60.0, ge=5,
+        description="How long a worker holds a message it is sending; a dead worker's messages go out after this.",
+    )
+    delivery_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts before a message that keeps failing is marked failed.",
+    )
+    delivery_retry_base_seconds: float = Field(
+        default=2.0, gt=0, description="The first retry waits up to this long; each later one up to twice as long.",
+    )
+    delivery_retry_max_seconds: float = Field(
+        default=900.0, gt=0, description="The longest wait between two attempts.",
+    )
+    delivery_rates: dict[str, str] = Field(
+        default=DELIVERY_RATES,
+        description="Send rate per channel (JSON, limits notation; channels named replace their default); "
+                    "SMS counts segments per second for the sender.",
+    )
+    delivery_rates_per_recipient: dict[str, str] = Field(
+        default=DELIVERY_RATES_PER_RECIPIENT,
+        description="Send rate to one recipient, per channel (JSON; channels named replace their default).",
     )
     evidence_dir: str = Field(default="var/evidence", description="Folder where evidence files (photos, CCTV) are kept.")
     evidence_max_bytes: int = Field(
@@ -178,6 +217,18 @@ class Settings(BaseSettings):
 
         parse_many(value)
         return value
+
+    @field_validator("delivery_rates", "delivery_rates_per_recipient")
+    @classmethod
+    def _valid_rate_limits(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        """Fail at start-up, not on the first message, when a send rate is mistyped; a channel not named
+        keeps its default, so setting one channel's rate cannot lift another's limit by accident."""
+        from limits import parse_many
+
+        for limit in value.values():
+            parse_many(limit)
+        defaults = DELIVERY_RATES if info.field_name == "delivery_rates" else DELIVERY_RATES_PER_RECIPIENT
+        return {**defaults, **value}
 
 
 @lru_cache(maxsize=1)

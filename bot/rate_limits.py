@@ -17,14 +17,20 @@ from typing import Any
 from limits import RateLimitItem, parse_many
 from limits.aio.strategies import SlidingWindowCounterRateLimiter as AsyncLimiter
 from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from limits.strategies import SlidingWindowCounterRateLimiter as SyncLimiter
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "bizwatch"
 
 
-def make_limiter(redis_url: str | None, *, asynchronous: bool) -> Any:
-    """A sliding-window limiter on memory or Redis storage, for async (web) or sync (workers) callers."""
+def make_limiter(redis_url: str | None, *, asynchronous: bool, exact: bool = False) -> Any:
+    """A sliding-window limiter on memory or Redis storage, for async (web) or sync (workers) callers.
+
+    ``exact`` (sync only) gives a moving window instead: it keeps every hit's time, so no span of the
+    period ever holds more than the limit. Providers count that way (Telegram's and Twilio's flood
+    limits), so message delivery needs it; the web's approximate counter is cheaper and good enough there.
+    """
     if redis_url:
         scheme, rest = redis_url.split("://", 1)
         uri = f"{'async+' if asynchronous else ''}{scheme}://{rest}"
@@ -34,6 +40,8 @@ def make_limiter(redis_url: str | None, *, asynchronous: bool) -> Any:
         storage = storage_from_string(uri, **options)
     else:
         storage = storage_from_string("async+memory://" if asynchronous else "memory://")
+    if exact and not asynchronous:
+        return MovingWindowRateLimiter(storage)
     return AsyncLimiter(storage) if asynchronous else SyncLimiter(storage)
 
 

@@ -8,12 +8,14 @@ default (web and terminal only) needs no tokens.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine as Database
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import CAPABILITIES, SendingChannel
 from bot.config import Settings
+from bot.delivery.wakeup import Wakeup
 from bot.engine import Engine
 from bot.evidence.store import EvidenceStore, FolderStore
 from bot.flows.advice import AdviceFlow
@@ -27,6 +29,9 @@ from bot.storage.db import make_engine, make_session_factory
 from bot.storage.migrate import upgrade
 from nlu.interpreter import Interpreter
 
+if TYPE_CHECKING:
+    from bot.delivery.runner import Delivery
+
 
 @dataclass
 class Service:
@@ -38,8 +43,27 @@ class Service:
     evidence: EvidenceStore = field(default_factory=lambda: FolderStore("var/evidence"))
     # The provider channels configured (name -> channel), for sender workers and webhooks.
     channels: dict[str, SendingChannel] = field(default_factory=dict)
+    # Called when a turn queues a reply for a sender worker (the engine's on_queued): wakes the workers.
+    wakeup: Wakeup = field(default_factory=Wakeup)
+    delivery: Delivery | None = None
+
+    def start_workers(self) -> bool:
+        """Start sender workers in this process for the configured channels; False if there are none."""
+        from bot.delivery.runner import Delivery
+
+        if self.delivery is None and self.channels:
+            self.delivery = Delivery(self.settings, self.channels, self.wakeup)
+            self.delivery.start()
+        return self.delivery is not None
+
+    def stop_workers(self) -> None:
+        if self.delivery is not None:
+            self.delivery.stop()
+            self.delivery = None
 
     def close(self) -> None:
+        self.stop_workers()
+        self.wakeup.close()
         for channel in self.channels.values():
             close = getattr(channel, "close", None)  # channels holding a connection or a loop thread
             if close is not None:
@@ -81,6 +105,8 @@ def build_service(settings: Settings, *, interpreter: Interpreter | None = None,
     interpreter = interpreter or interpreter_from(settings)
     channels = sending_channels(settings)
     capabilities = {**CAPABILITIES, **{name: channel.capabilities for name, channel in channels.items()}}
-    engine = Engine(sessions, interpreter, settings, flows=default_flows(), capabilities=capabilities)
+    wakeup = Wakeup(settings.database_url)
+    engine = Engine(sessions, interpreter, settings, flows=default_flows(), capabilities=capabilities,
+                    on_queued=wakeup)
     return Service(settings=settings, database=database, sessions=sessions, interpreter=interpreter, engine=engine,
-                   evidence=FolderStore(settings.evidence_dir), channels=channels)
+                   evidence=FolderStore(settings.evidence_dir), channels=channels, wakeup=wakeup)

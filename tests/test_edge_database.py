@@ -127,7 +127,7 @@ def test_a_held_lock_gives_a_kind_503_within_the_deadline_not_minutes(deadline_s
 
 def test_health_shows_whether_writes_work(deadline_service, settings):
     with serve(deadline_service) as server:
-        assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok", "database": "ok"}
+        assert httpx.get(f"{server.url}/healthz").json()["database"] == "ok"
         with database_locked(settings.database_url):
             blocked = httpx.get(f"{server.url}/healthz", timeout=30)
         again = httpx.get(f"{server.url}/healthz")

@@ -14,17 +14,19 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.messages import Button, Outbound
-from bot.storage.models import OutboxMessage
+from bot.storage.models import DeliveryEvent, OutboxMessage
 
 # Replies on these channels are shown at once (HTTP response, terminal), not sent later.
 SYNCHRONOUS_CHANNELS = frozenset({"web", "terminal"})
 OUTBOX = cast(Table, OutboxMessage.__table__)
+EVENTS = cast(Table, DeliveryEvent.__table__)
 RECORD_REPLY = insert(OUTBOX)  # built once: a turn's reply row without the unit of work
 
 
@@ -121,3 +123,15 @@ def queue(session: Session, *, channel: str, address: str, key: str, purpose: Pu
     result = session.execute(build(OUTBOX).values(values).on_conflict_do_nothing(
         index_elements=["channel", "address", "idempotency_key"]))
     return bool(result.rowcount)
+
+
+def unsent(connection: Connection | Session, now: datetime) -> tuple[int, float]:
+    """How many messages are due and not yet sent by a worker, and the oldest one's wait in seconds.
+
+    Rows waiting for a retry count (they are due and unsent); rows due later, held rows, and the web
+    page's rows (collected by the page, not sent by a worker) do not.
+    """
+    count, oldest = connection.execute(select(func.count(), func.min(OUTBOX.c.due_at)).where(
+        OUTBOX.c.status.in_([Status.QUEUED.value, Status.SENDING.value]), OUTBOX.c.due_at <= now,
+        OUTBOX.c.channel.not_in(sorted(SYNCHRONOUS_CHANNELS)))).one()
+    return int(count), max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0

@@ -22,9 +22,11 @@ from starlette.types import Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.channels.web import MAX_BODY_CHARS, web_router
+from bot.delivery.outbox import unsent
 from bot.rate_limits import RateLimit, make_limiter
 from bot.service import Service
 from bot.storage.db import check_writes, make_engine
+from bot.storage.types import utcnow
 from bot.web.identity import Refused, identity_for
 from bot.web.middleware import AddressLimit, BodyLimit, BodyTooLarge, ErrorShield, SecurityHeaders
 from integrations.telegram.webhook import telegram_router
@@ -88,14 +90,22 @@ def create_app(service: Service) -> FastAPI:
         return JSONResponse(status_code=413, headers=error.headers, content={"error": error.detail,
                                                                             "code": "too_large"})
 
+    def health() -> dict[str, Any]:
+        """Writes work (a heartbeat commits), and how long the oldest due message has waited to be sent."""
+        check_writes(health_database)
+        with health_database.connect() as connection:
+            waiting, oldest = unsent(connection, utcnow())
+        return {"status": "ok", "database": "ok",
+                "outbox": {"unsent": waiting, "oldest_unsent_seconds": round(oldest, 3)}}
+
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         try:
-            await anyio.to_thread.run_sync(check_writes, health_database, limiter=health_threads)
+            content = await anyio.to_thread.run_sync(health, limiter=health_threads)
         except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
             log.warning("health check failed: %s", type(error).__name__)
             return JSONResponse(status_code=503, content={"status": "unavailable", "database": "not writable"})
-        return JSONResponse(content={"status": "ok", "database": "ok"})
+        return JSONResponse(content=content)
 
     @app.get("/", response_class=HTMLResponse)
     async def chat_page(request: Request) -> Response:

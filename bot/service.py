@@ -55,7 +55,9 @@ def interpreter_from(settings: Settings) -> Interpreter:
 
 def sending_channels(settings: Settings) -> dict[str, SendingChannel]:
     """The provider channels whose settings are given (none on the embedded default)."""
-    return {}
+    from integrations.twilio.channels import build_channels as twilio_channels
+
+    return {**twilio_channels(settings)}
 
 
 def build_service(settings: Settings, *, interpreter: Interpreter | None = None, migrate: bool = True) -> Service:

@@ -27,6 +27,7 @@ from bot.service import Service
 from bot.storage.db import check_writes, make_engine
 from bot.web.identity import Refused, identity_for
 from bot.web.middleware import AddressLimit, BodyLimit, BodyTooLarge, ErrorShield, SecurityHeaders
+from integrations.twilio.webhooks import twilio_router
 
 log = logging.getLogger(__name__)
 WEB_DIR = files("bot.web")
@@ -103,6 +104,7 @@ def create_app(service: Service) -> FastAPI:
         return response
 
     app.include_router(web_router(service, identity, per_sender, new_conversations))
+    app.include_router(twilio_router(service))  # SMS and WhatsApp webhooks, when Twilio is configured
 
     if settings.model_parse_endpoint:
         async def parse_access(request: Request) -> None:

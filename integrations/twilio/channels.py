@@ -27,7 +27,7 @@ from bot.messages import ChannelCapabilities, Outbound
 from bot.storage.types import utcnow
 from integrations.twilio import STATUS_PATH
 from integrations.twilio.capabilities import SMS, WHATSAPP
-from integrations.twilio.encoding import Cost, cost, plain_punctuation
+from integrations.twilio.encoding import cost, plain_punctuation
 from integrations.twilio.sending import TwilioSender
 from integrations.twilio.window import Facts, FactsLookup, Route, WindowLookup, Way, whatsapp_route
 
@@ -86,9 +86,9 @@ class SmsChannel:
         return self.sender.create(to=address, from_=self.from_, body=part.text)
 
     @staticmethod
-    def cost(part: Part) -> Cost:
-        """Encoding and segments of a part (what the per-sender rate limit counts)."""
-        return cost(part.text)
+    def segments(part: Part) -> int:
+        """What a part costs against the sender's rate (Twilio counts segments; ``from_`` is the sender)."""
+        return cost(part.text).segments
 
 
 def template_variables(text: str) -> str:
@@ -121,6 +121,11 @@ class WhatsAppChannel:
 
     def render(self, message: Outbound) -> list[Part]:
         return render_plain_parts(self.capabilities, message)
+
+    @staticmethod
+    def segments(part: Part) -> int:
+        """A WhatsApp message counts once against the sender's rate, however long."""
+        return 1
 
     @property
     def sms_possible(self) -> bool:

@@ -4,8 +4,9 @@ A row is one logical message, sent as one or more parts, each with its own Twili
 ``provider_ids``. Every callback becomes a ``delivery_events`` row; the row's status is then worked
 out from all its parts' reports (``row_status``) and changed only if that moves it forward
 (``bot.delivery.outbox.moves_forward``), so callbacks that come late, twice or out of order change
-nothing. Only a row with the provider (sending or sent) is moved: one waiting for a worker again is
-not. Twilio's words map onto ours: accepted, queued and sending are ``sending``; sent; delivered and
+nothing. Only a row the sender worker has finished handing over (``sent``) is moved: one it is still
+sending is its own (it folds the reports in when it marks the row sent, ``refresh``), and one waiting
+for a worker again has no parts out. Twilio's words map onto ours: accepted, queued and sending are ``sending``; sent; delivered and
 WhatsApp's read are ``delivered``; undelivered; failed.
 
 What an error code then decides:
@@ -24,12 +25,13 @@ What an error code then decides:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import SendingChannel
 from bot.delivery.outbox import RANK, Purpose, Status, from_body, moves_forward
@@ -43,11 +45,11 @@ PROVIDER_STATUS = {
     "delivered": Status.DELIVERED, "read": Status.DELIVERED, "undelivered": Status.UNDELIVERED,
     "failed": Status.FAILED,
 }
-WITH_PROVIDER = frozenset({Status.SENDING.value, Status.SENT.value})
 UNREACHABLE = "30003"
 LANDLINE = "30006"
 RETRY_AFTER = (timedelta(minutes=30), timedelta(hours=2))
 LOOKBACK_ROWS = 200  # rows of one number searched for a SID before asking the event log
+LOOKUP_PAUSES = (0.1, 0.2, 0.4)  # seconds between looks for a SID the worker may not have committed yet
 
 
 @dataclass(frozen=True)
@@ -105,23 +107,44 @@ class StatusUpdates:
     def __init__(self, channels: Mapping[str, SendingChannel]) -> None:
         self.channels = channels
 
-    def apply(self, session: Session, report: StatusReport, now: datetime) -> None:
+    def record(self, sessions: sessionmaker[Session], report: StatusReport, clock: Callable[[], datetime]) -> bool:
+        """Apply one callback in its own transaction; False if its message is not in the outbox.
+
+        A callback can overtake the sender worker: Twilio may report "sent" before the worker has
+        committed the SID it was just given. So a SID not found is looked for again a few times,
+        each in a new transaction (holding nothing while it waits), before it is given up.
+        """
+        for pause in (*LOOKUP_PAUSES, None):
+            with sessions.begin() as session:
+                if self.apply(session, report, clock()):
+                    return True
+            if pause is not None:
+                time.sleep(pause)
+        log.info("status %s for a message not in the outbox", report.status)
+        return False
+
+    def apply(self, session: Session, report: StatusReport, now: datetime) -> bool:
+        """Record the callback on its row and move the row on; False if no row has that SID."""
         row = find_row(session, report)
         if row is None:
-            log.info("status %s for a message not in the outbox", report.status)
-            return
+            return False
         session.add(DeliveryEvent(outbox_id=row.id, at=now, kind="status", status=report.status[:16],
                                   provider_id=report.sid, error_code=report.error_code))
         session.flush()
         if report.sid in row.provider_ids:
-            self.refresh(session, row, now, report.error_code)
+            self.refresh(session, row, now)
+        return True
 
-    def refresh(self, session: Session, row: OutboxMessage, now: datetime, error_code: str | None = None) -> None:
-        """Move the row as far as its parts' reports take it (a sender worker may call this after marking
-        a row sent, for reports that arrived before its commit)."""
-        if row.status not in WITH_PROVIDER:
+    def refresh(self, session: Session, row: OutboxMessage, now: datetime) -> None:
+        """Move the row as far as its parts' reports take it.
+
+        A sender worker calls this after marking a row sent, holding the row's lock (as callbacks take
+        it too), for the reports that came in while the row was still ``sending``.
+        """
+        if row.status != Status.SENT.value:
             return
-        new = row_status(self._reported(session, row), parts_of(row, self.channels))
+        parts = self._parts(session, row)
+        new = row_status([status for status, _ in parts], parts_of(row, self.channels))
         if not moves_forward(row.status, new.value):
             return
         row.status, row.updated_at = new.value, now
@@ -130,20 +153,25 @@ class StatusUpdates:
         if new is Status.DELIVERED:
             row.delivered_at = now
         if new in (Status.UNDELIVERED, Status.FAILED):
-            row.error_code = error_code or row.error_code
+            row.error_code = next((code for status, code in parts if status is new and code), row.error_code)
             self._after_failure(session, row, now)
         log.info("outbox %d (%s) is %s%s", row.id, row.channel, new.value,
                  f" ({row.error_code})" if new in (Status.UNDELIVERED, Status.FAILED) else "")
 
-    def _reported(self, session: Session, row: OutboxMessage) -> list[Status | None]:
-        """The status of each part handed over, from the events of its current SID."""
+    def _parts(self, session: Session, row: OutboxMessage) -> list[tuple[Status | None, str | None]]:
+        """Each part handed over: its status from the reports on its current SID, and the error code
+        Twilio gave with a failure."""
         reported: dict[str, list[Status]] = {sid: [] for sid in row.provider_ids}
-        for sid, status in session.execute(select(DeliveryEvent.provider_id, DeliveryEvent.status).where(
-                DeliveryEvent.outbox_id == row.id, DeliveryEvent.kind == "status",
-                DeliveryEvent.provider_id.in_(row.provider_ids))):
+        codes: dict[str, str] = {}
+        for sid, status, code in session.execute(
+                select(DeliveryEvent.provider_id, DeliveryEvent.status, DeliveryEvent.error_code).where(
+                    DeliveryEvent.outbox_id == row.id, DeliveryEvent.kind == "status",
+                    DeliveryEvent.provider_id.in_(row.provider_ids)).order_by(DeliveryEvent.id)):
             if status in PROVIDER_STATUS:
                 reported[sid].append(PROVIDER_STATUS[status])
-        return [part_status(reported[sid]) for sid in row.provider_ids]
+                if code:
+                    codes[sid] = code
+        return [(part_status(reported[sid]), codes.get(sid)) for sid in row.provider_ids]
 
     def _after_failure(self, session: Session, row: OutboxMessage, now: datetime) -> None:
         if row.error_code == str(OUTSIDE_WINDOW) and row.channel == "whatsapp":
@@ -170,13 +198,12 @@ class StatusUpdates:
         requeue(session, row, now, from_part=failed, at=now, detail=f"63016: again as {route.way.value}")
 
     def _first_failed_part(self, session: Session, row: OutboxMessage) -> int:
-        statuses = self._reported(session, row)
-        return next((i for i, status in enumerate(statuses) if status in (Status.FAILED, Status.UNDELIVERED)),
-                    len(statuses))
+        parts = self._parts(session, row)
+        return next((i for i, (status, _) in enumerate(parts) if status in (Status.FAILED, Status.UNDELIVERED)),
+                    len(parts))
 
     def _unreachable(self, session: Session, row: OutboxMessage, now: datetime) -> None:
-        statuses = self._reported(session, row)
-        if any(status not in (Status.UNDELIVERED, Status.FAILED) for status in statuses):
+        if any(status not in (Status.UNDELIVERED, Status.FAILED) for status, _ in self._parts(session, row)):
             return  # part of it got through: sending it again would repeat that part
         tries = session.scalar(select(func.count()).select_from(DeliveryEvent).where(
             DeliveryEvent.outbox_id == row.id, DeliveryEvent.kind == "requeue")) or 0

@@ -78,12 +78,8 @@ def twilio_router(service: Service) -> APIRouter:
         if report is None:
             raise Refused(400, "invalid", "MessageSid and MessageStatus are required.")
 
-        def apply() -> None:
-            with service.sessions.begin() as session:
-                statuses.apply(session, report, service.engine.clock())
-
         try:
-            await run_in_threadpool(apply)
+            await run_in_threadpool(statuses.record, service.sessions, report, service.engine.clock)
         except SQLAlchemyError as error:
             # Nothing of it was kept; Twilio can be told to try again (connection overrides, #rc=).
             log.warning("status callback not saved: %s", type(error).__name__)

@@ -253,6 +253,7 @@ def test_channels_exist_only_with_their_settings() -> None:
     assert isinstance(both["sms"], SmsChannel) and isinstance(both["whatsapp"], WhatsAppChannel)
     assert both["sms"].capabilities.media and both["whatsapp"].from_ == "whatsapp:+447700900001"
     assert both["whatsapp"].sms_possible
+    assert (both["sms"].segments(Part("x" * 161)), both["whatsapp"].segments(Part("x" * 1600))) == (2, 1)
     one_way = build_channels(base.model_copy(update={
         "twilio_account_sid": "AC1", "twilio_auth_token": "t", "twilio_from_number": "WMPolice",
         "twilio_opt_out_number": "+447700900000", "twilio_whatsapp_from": "+447700900001"}))

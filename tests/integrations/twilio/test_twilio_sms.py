@@ -24,6 +24,7 @@ from integrations.twilio.capabilities import SEGMENTS_PER_PART
 from integrations.twilio.encoding import cost
 from integrations.twilio.fake import FakeTwilio, Media
 from integrations.twilio.keywords import HELP_TEXT, OPT_OUT_WORDS
+from integrations.twilio.status import StatusUpdates
 from twilio_test_support import (  # noqa: F401 - fixtures
     PUBLIC,
     USER,
@@ -79,6 +80,7 @@ def test_a_whole_report_by_text_is_short_plain_gsm7_and_never_offers_a_carrier_w
         assert message.encoding == "GSM-7", message.body
         assert message.segments <= SEGMENTS_PER_PART
         assert (cost(message.body).encoding, cost(message.body).segments) == ("GSM-7", message.segments)
+        assert bizwatch.channels["sms"].segments(Part(message.body)) == message.segments  # what rate limits count
         if message.body != HELP_TEXT:
             assert offered_opt_out_words(message.body) == set(), message.body
     # What the flows wrote, before any rendering, is GSM-7 too (rendering is not hiding anything).
@@ -311,3 +313,28 @@ def test_a_landline_fails_for_good_and_is_not_tried_again(bizwatch: Bizwatch, fa
     assert (row.status, row.error_code) == ("undelivered", "30006")
     with bizwatch.sessions() as session:
         assert session.scalars(select(Contact.unreachable_at).filter_by(address=USER)).one() == clock()
+
+
+def test_reports_that_overtake_the_worker_are_folded_in_when_it_marks_the_row_sent(bizwatch: Bizwatch,
+                                                                                 clock) -> None:
+    sid = "SM" + "8" * 32
+    with bizwatch.sessions.begin() as session:
+        queue(session, channel="sms", address=USER, key="k", purpose=Purpose.STATUS, messages=[Outbound("Hi")],
+              now=clock())
+        row = session.scalars(select(OutboxMessage)).one()
+        row.status, row.provider_ids, row.parts_sent = "sending", [sid], 1  # the worker has sent it, not yet marked
+    for status in ("sent", "delivered"):
+        assert bizwatch.post(STATUS_PATH, {"MessageSid": sid, "MessageStatus": status, "To": USER}).status_code == 204
+    assert bizwatch.rows()[0].status == "sending"  # the worker's row, until it says otherwise
+
+    with bizwatch.sessions.begin() as session:
+        row = session.get(OutboxMessage, row.id, with_for_update=True)
+        row.status = "sent"
+        StatusUpdates(bizwatch.channels).refresh(session, row, clock())
+    assert bizwatch.rows()[0].status == "delivered"
+
+
+def test_a_report_for_a_message_we_never_sent_is_let_go(bizwatch: Bizwatch) -> None:
+    form = {"MessageSid": "SM" + "9" * 32, "MessageStatus": "delivered", "To": USER}
+    assert bizwatch.post(STATUS_PATH, form).status_code == 204
+    assert bizwatch.rows() == []

@@ -29,7 +29,7 @@ from twilio.rest import Client
 from bot.channels import CAPABILITIES
 from bot.config import Settings
 from bot.delivery.errors import DeliveryError, RetryLater
-from bot.delivery.outbox import Status, from_body, moves_forward
+from bot.delivery.outbox import Status, from_body
 from bot.engine import Engine
 from bot.evidence.store import FolderStore
 from bot.service import Service, default_flows
@@ -173,8 +173,9 @@ class Bizwatch:
 def send_queued(service: Service, now: datetime) -> None:
     """A stand-in for the sender worker (another part of bizwatch), doing what it must for these tests:
     claim due rows of the Twilio channels, skip people who opted out or cannot be reached, send each
-    part not yet sent through the channel's ``send``, record every attempt, hold what must wait, and
-    fold in status reports that came before the row was marked sent."""
+    part not yet sent through the channel's ``send``, committing each SID at once, record every attempt,
+    hold what must wait, and fold in status reports that came before the row was marked sent (the row
+    locked for each change, as the status callbacks lock it)."""
     with service.sessions.begin() as session:
         rows = list(session.scalars(select(OutboxMessage).where(
             OutboxMessage.channel.in_(service.channels.keys()), OutboxMessage.status == Status.QUEUED.value,
@@ -195,7 +196,7 @@ def send_queued(service: Service, now: datetime) -> None:
                 sid = channel.send(address, parts[index])
             except DeliveryError as error:
                 with service.sessions.begin() as session:
-                    row = session.get(OutboxMessage, row_id)
+                    row = session.get(OutboxMessage, row_id, with_for_update=True)
                     session.add(DeliveryEvent(outbox_id=row_id, at=now, kind="attempt", status="failed",
                                               error_code=error.code, detail=error.detail[:300]))
                     row.error_code = error.code
@@ -207,15 +208,15 @@ def send_queued(service: Service, now: datetime) -> None:
                         row.status = Status.FAILED.value
                 break
             with service.sessions.begin() as session:
-                row = session.get(OutboxMessage, row_id)
+                row = session.get(OutboxMessage, row_id, with_for_update=True)
                 row.provider_ids, row.parts_sent = [*row.provider_ids, sid], index + 1
                 session.add(DeliveryEvent(outbox_id=row_id, at=now, kind="attempt", status="sent", provider_id=sid))
         else:
             with service.sessions.begin() as session:
-                row = session.get(OutboxMessage, row_id)
-                if moves_forward(row.status, Status.SENT.value):
+                row = session.get(OutboxMessage, row_id, with_for_update=True)
+                if row.status == Status.SENDING.value:  # still ours: nothing took it back meanwhile
                     row.status, row.sent_at = Status.SENT.value, now
-                StatusUpdates(service.channels).refresh(session, row, now)
+                    StatusUpdates(service.channels).refresh(session, row, now)
 
 
 # Fixtures for modules that import them: one fake per module (emptied for each test), bizwatch per test.

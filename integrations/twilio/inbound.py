@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 WHATSAPP_PREFIX = "whatsapp:"
 # WhatsApp has no carrier to confirm an opt-in, so we do (an opt-out gets nothing: nothing goes to
 # an address that opted out).
-WHATSAPP_OPTED_IN_TEXT = "You'll get WhatsApp messages from bizwatch again. Reply to carry on, or send STOP to stop them."
+WHATSAPP_OPTED_IN_TEXT = ("You'll get WhatsApp messages from bizwatch again. Reply to carry on, or send STOP to "
+                          "stop them.")
 
 
 @dataclass(frozen=True)

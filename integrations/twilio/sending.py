@@ -8,7 +8,7 @@ and returns its SID, or raises one of ``bot.delivery.errors``, decided by Twilio
 | 21610 (the recipient texted STOP) | ``RecipientGone(opted_out=True)`` | never retry; a consent matter |
 | 21211 (not a valid number), 30006 (landline) | ``PermanentFailure`` | the same request can never work |
 | HTTP 429 / 20429 (over the rate), 30003 (unreachable) | ``RetryLater`` (Retry-After if sent) | passes |
-| 20003 (our credentials refused) | ``RetryLater`` | our configuration, not the message: fixing it must not have lost every queued message |
+| 20003 (our credentials refused) | ``RetryLater`` | our configuration: fixing it must not lose the queue |
 | any other 5xx, or no answer at all | ``RetryLater`` | Twilio or the network is having a moment |
 | any other 4xx | ``PermanentFailure`` | the request itself is wrong |
 

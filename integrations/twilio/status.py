@@ -6,8 +6,8 @@ out from all its parts' reports (``row_status``) and changed only if that moves 
 (``bot.delivery.outbox.moves_forward``), so callbacks that come late, twice or out of order change
 nothing. Only a row the sender worker has finished handing over (``sent``) is moved: one it is still
 sending is its own (it folds the reports in when it marks the row sent, ``refresh``), and one waiting
-for a worker again has no parts out. Twilio's words map onto ours: accepted, queued and sending are ``sending``; sent; delivered and
-WhatsApp's read are ``delivered``; undelivered; failed.
+for a worker again has no parts out. Twilio's words map onto ours: accepted, queued and sending are
+``sending``; sent; delivered and WhatsApp's read are ``delivered``; undelivered; failed.
 
 What an error code then decides:
 

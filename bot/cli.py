@@ -123,6 +123,30 @@ def dev_fake_telegram(port: int = typer.Option(8081, help="Port on 127.0.0.1."),
     raise typer.Exit(fake_main(arguments + (["--no-limits"] if no_limits else [])))
 
 
+@dev_app.command("fake-twilio", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def fake_twilio(ctx: typer.Context,
+                port: int = typer.Option(8401, help="Port on 127.0.0.1 for the fake Twilio API.")) -> None:
+    """Run a fake Twilio API for a local demo: texts you play arrive at this service's messaging webhook.
+
+    It uses the Twilio settings when they are set (else demo credentials it prints). Options of
+    `python -m integrations.twilio.fake` may follow (--rate, --shuffle-callbacks, ...).
+    """
+    from integrations.twilio import MESSAGES_PATH
+    from integrations.twilio.fake.__main__ import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, main as run_fake
+
+    settings = get_settings()
+    account, token = settings.twilio_account_sid or DEMO_ACCOUNT_SID, settings.twilio_auth_token or DEMO_AUTH_TOKEN
+    number = settings.twilio_from_number if (settings.twilio_from_number or "").startswith("+") else "+447700900000"
+    whatsapp = (settings.twilio_whatsapp_from or number).removeprefix("whatsapp:")
+    typer.echo("Start bizwatch with:\n"
+               f"  BIZWATCH_TWILIO_ACCOUNT_SID={account} BIZWATCH_TWILIO_AUTH_TOKEN={token} "
+               f"BIZWATCH_TWILIO_FROM_NUMBER={number} BIZWATCH_TWILIO_WHATSAPP_FROM={whatsapp} "
+               f"BIZWATCH_TWILIO_API_BASE_URL=http://127.0.0.1:{port} bizwatch serve", err=True)
+    run_fake(["--port", str(port), "--account-sid", account, "--auth-token", token, "--phone-number", number,
+              "--whatsapp-number", whatsapp,
+              "--inbound-url", settings.public_base_url.rstrip("/") + MESSAGES_PATH, *ctx.args])
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

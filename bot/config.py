@@ -171,7 +171,23 @@ class Settings(BaseSettings):
     )
     twilio_account_sid: str | None = Field(default=None, description="Twilio account SID (optional).")
     twilio_auth_token: str | None = Field(default=None, description="Twilio auth token (optional).")
-    twilio_from_number: str | None = Field(default=None, description="Twilio sending number, E.164.")
+    twilio_from_number: str | None = Field(
+        default=None, description="Our SMS sender: a Twilio number (E.164) or a one-way alphanumeric id.",
+    )
+    twilio_api_base_url: str | None = Field(
+        default=None, description="Send Twilio API requests here instead of https://api.twilio.com (a fake, a proxy).",
+    )
+    twilio_sms_media: bool = Field(
+        default=False, description="Our SMS number takes MMS photos (US and Canadian numbers; UK numbers do not).",
+    )
+    twilio_opt_out_number: str | None = Field(
+        default=None, description="With a one-way (alphanumeric) SMS sender: our number people text STOP to.",
+    )
+    twilio_whatsapp_from: str | None = Field(default=None, description="Our WhatsApp sender number, E.164.")
+    twilio_whatsapp_template_sid: str | None = Field(
+        default=None,
+        description="Content template (HX...) for WhatsApp outside the 24-hour window; {{1}} is the message.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -87,7 +87,9 @@ def interpreter_from(settings: Settings) -> Interpreter:
 
 def sending_channels(settings: Settings) -> dict[str, SendingChannel]:
     """The provider channels whose settings are given (none on the embedded default)."""
-    channels: dict[str, SendingChannel] = {}
+    from integrations.twilio.channels import build_channels as twilio_channels
+
+    channels: dict[str, SendingChannel] = {**twilio_channels(settings)}
     if settings.telegram_token:
         from integrations.telegram.channel import TelegramChannel  # PTB is imported only when it is used
 

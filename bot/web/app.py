@@ -31,6 +31,7 @@ from bot.web.identity import Refused, identity_for
 from bot.web.middleware import AddressLimit, BodyLimit, BodyTooLarge, ErrorShield, SecurityHeaders
 from integrations.telegram.webhook import telegram_router
 from bot.web.upload import upload_router
+from integrations.twilio.webhooks import twilio_router
 
 log = logging.getLogger(__name__)
 WEB_DIR = files("bot.web")
@@ -118,6 +119,7 @@ def create_app(service: Service) -> FastAPI:
     if (telegram := telegram_router(service)) is not None:
         app.include_router(telegram)
     app.include_router(upload_router(service))
+    app.include_router(twilio_router(service))  # SMS and WhatsApp webhooks, when Twilio is configured
 
     if settings.model_parse_endpoint:
         async def parse_access(request: Request) -> None:

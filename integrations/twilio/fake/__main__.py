@@ -79,7 +79,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  a user texts us:  curl -d From=+447700900123 -d Body=hello {fake.base_url}/_fake/inbound")
         print(f"  what we sent:     curl {fake.base_url}/_fake/sent", flush=True)
         try:
-            finished.wait()
+            # Waking now and then: a SIGTERM taken by the server's thread does not interrupt a wait
+            # with no timeout, and the handler (run by the main thread) would wait for ever.
+            while not finished.wait(0.25):
+                pass
         except KeyboardInterrupt:
             pass
 

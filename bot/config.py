@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     evidence_max_bytes: int = Field(
         default=2 * 1024 ** 3, ge=1024, description="The largest evidence file accepted, in bytes.",
     )
+    alerts_default_per_week: int = Field(
+        default=2, ge=1, le=7, description="The most crime alerts a week a new subscriber gets unless they choose.",
+    )
+    alerts_max_pause_weeks: int = Field(
+        default=26, ge=1, le=104, description="The longest a subscriber may pause alerts for, in weeks.",
+    )
     interpreter: Literal["embedded", "rasa"] = Field(
         default="embedded", description="Which language interpreter to use."
     )

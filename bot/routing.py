@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.commands import parse_command
+from bot.flows.alerts import wants_alerts
 from bot.flows.answers import normalise
 from bot.flows.base import Flow, Turn
 from bot.flows.status import asks_to_see_report, report_status, show_report
@@ -30,10 +31,8 @@ NOT_HERE_YET = {
                         "report: quote your reference. Making one in this chat isn't available yet.",
     "add_evidence": "To add CCTV, photos or more details to a report you've sent, contact the officer dealing "
                     "with it and quote your reference. Adding evidence in this chat isn't available yet.",
-    "subscribe_alerts": "Crime alerts by chat aren't available yet. Your local Business Crime Reduction "
-                        "Partnership or neighbourhood team may run an alert scheme for your area.",
-    "unsubscribe_alerts": "You're not subscribed to any alerts from this service, so you won't get any.",
 }
+ALERTS = "alerts"
 
 
 class Router:
@@ -71,11 +70,12 @@ class Router:
         turn.flow_state = FlowState()
 
     def is_new_request(self, turn: Turn) -> bool:
-        """In a casual flow (advice), a request for something else takes over."""
+        """In a casual flow (advice), a request for something else takes over (a report, alerts)."""
         command = parse_command(turn.text)
         return (turn.intent in ("report_crime", "report_status") and turn.intent_confidence >= SWITCH_THRESHOLD) \
             or normalise(turn.text) in ("report", "report a crime") \
-            or (command is not None and command.name in ("restart", "resume") and turn.state.suspended is not None)
+            or (command is not None and command.name in ("restart", "resume") and turn.state.suspended is not None) \
+            or (ALERTS in self.flows and wants_alerts(turn))
 
     def switch(self, turn: Turn, target: str, text: str) -> None:
         """Put the current flow aside (state and all) and start ``target`` with ``text``."""
@@ -113,6 +113,9 @@ class Router:
         elif command is not None and command.name == "restart" or words in ("report", "report a crime") \
                 or intent == "report_crime" or tells_incident:
             self.start(turn, "report")
+        elif ALERTS in self.flows and wants_alerts(turn):
+            # Sign up, show, change, pause or stop alerts; and on SMS the YES that confirms them.
+            self.start(turn, ALERTS)
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
             self.start(turn, "advice")
         elif intent == "report_status" or words in ("report status", "check my report", "my reports") \

@@ -17,6 +17,8 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.evidence.store import EvidenceStore, FolderStore
 from bot.flows.advice import AdviceFlow
+from bot.flows.alerts import AlertsFlow
+from bot.flows.alerts.requests import PAYLOADS, Request
 from bot.flows.base import Flow
 from bot.flows.report import ReportFlow
 from bot.messages import Button
@@ -42,8 +44,9 @@ class Service:
 
 def default_flows() -> dict[str, Flow]:
     """Every conversation bizwatch offers, by name."""
-    report = ReportFlow(offers=[Button("Prevention advice", "advice {crime_type}")])
-    return {"report": report, "advice": AdviceFlow()}
+    report = ReportFlow(offers=[Button("Prevention advice", "advice {crime_type}"),
+                                Button("Get crime alerts", PAYLOADS[Request.SIGN_UP])])
+    return {"report": report, "advice": AdviceFlow(), "alerts": AlertsFlow()}
 
 
 def interpreter_from(settings: Settings) -> Interpreter:

@@ -232,7 +232,6 @@ def test_words_of_danger_get_the_999_guidance_whatever_the_interpreter_says(chat
 
 def test_requests_this_chat_cannot_do_yet_get_a_plain_answer_and_where_to_go(chat):
     assert "through the officer dealing with your report" in chat.say("i want to make an impact statement")
-    assert "aren't available yet" in chat.say("can you send me crime alerts")
 
 
 def test_an_unsure_reading_asks_with_buttons_instead_of_guessing(chat):

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bot.campaigns.vocabulary import reaching
@@ -218,7 +219,7 @@ def unsubscribe(session: Session, subscription: Subscription, *, now: datetime, 
 def end_everything(session: Session, channel: str, address: str, now: datetime) -> int:
     """STOP on SMS, /stop on Telegram: every subscription at this address ends (the adapter records the
     opt-out itself). ``receiving`` already leaves such addresses out; this makes it visible in lists."""
-    result = session.execute(update(Subscription).where(
+    result: Any = session.execute(update(Subscription).where(
         Subscription.channel == channel, Subscription.address == address,
         Subscription.status != Status.UNSUBSCRIBED.value,
     ).values(status=Status.UNSUBSCRIBED.value, unsubscribed_at=now, paused_until=None, updated_at=now))
@@ -273,7 +274,7 @@ def is_receiving(session: Session, subscription: Subscription, now: datetime) ->
                                                         receiving(now))) is not None
 
 
-def _holds_any(session: Session, column: ColumnElement, values: Iterable[str]) -> ColumnElement[bool]:
+def _holds_any(session: Session, column: Any, values: Iterable[str]) -> ColumnElement[bool]:
     """The JSON list in ``column`` holds one of ``values`` (an EXISTS over its elements, per dialect)."""
     if session.get_bind().dialect.name == "postgresql":
         elements = func.json_array_elements_text(column).table_valued("value")
@@ -353,3 +354,117 @@ def sent_this_week(session: Session, now: datetime,
         week = weekly_counts(now, wanted[start:start + _BATCH])
         counts.update({(row.channel, row.address): row.sent for row in session.execute(select(week))})
     return counts
+
+
+# --- lists of subscribers (``bizwatch subscribers``) ---------------------------------------------------
+def listing(session: Session, *, statuses: Sequence[str] = (), channels: Sequence[str] = (),
+            topics: Sequence[str] = (), areas: Sequence[str] = (), sectors: Sequence[str] = ()) -> Select:
+    """Subscriptions by status, channel, topic, area (as a campaign reaches it) and sector, by id."""
+    s = Subscription
+    query = select(s).order_by(s.id)
+    if statuses:
+        query = query.where(s.status.in_(statuses))
+    if channels:
+        query = query.where(s.channel.in_(channels))
+    if sectors:
+        query = query.where(s.sector.in_(sectors))
+    if topics:
+        query = query.where(_holds_any(session, s.topics, topics))
+    reached = reaching(areas)
+    if reached is not None:
+        query = query.where(_holds_any(session, s.areas, reached))
+    return query
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One subscriber to import: the choices, when and how they consented, and where it came from."""
+
+    line: int
+    choices: Choices
+    consented_at: datetime
+
+
+class Outcome(str, Enum):
+    ADDED = "added"
+    ALREADY = "already subscribed"  # left exactly as it is: what they chose with us wins
+    OPTED_OUT = "opted out since"  # an opt-out after this consent: importing it would override a STOP
+
+
+@dataclass(frozen=True)
+class Imported:
+    entry: Entry
+    outcome: Outcome
+    since: datetime | None = None  # the opt-out that refused it
+
+
+def import_entries(session: Session, entries: Sequence[Entry], *, now: datetime, wording: str,
+                   dry_run: bool = False) -> list[Imported]:
+    """Add subscribers from a list whose consent was collected elsewhere (a paper form, a website).
+
+    They are active at once (the list's owner vouches for the consent, recorded with ``wording``
+    and the consent time). Already-subscribed addresses are left as they are; an address that
+    opted out after the consent is refused. ``dry_run`` decides the same and writes nothing.
+    Addresses must be unique within ``entries``. Asked and written in batches.
+    """
+    results: list[Imported] = []
+    for start in range(0, len(entries), _BATCH):
+        batch = entries[start:start + _BATCH]
+        keys = [(e.choices.channel, e.choices.address) for e in batch]
+        existing = {(s.channel, s.address): s for s in session.scalars(
+            select(Subscription).where(tuple_(Subscription.channel, Subscription.address).in_(keys)))}
+        stopped = _last_opt_outs(session, keys)
+        added: list[Entry] = []
+        for entry in batch:
+            key = (entry.choices.channel, entry.choices.address)
+            current = existing.get(key)
+            if current is not None and current.status in (Status.ACTIVE.value, Status.PAUSED.value):
+                results.append(Imported(entry, Outcome.ALREADY))
+            elif key in stopped and stopped[key] >= entry.consented_at:
+                results.append(Imported(entry, Outcome.OPTED_OUT, stopped[key]))
+            else:
+                results.append(Imported(entry, Outcome.ADDED))
+                added.append(entry)
+        if not dry_run:
+            _write(session, added, existing, now=now, wording=wording)
+    return results
+
+
+def _last_opt_outs(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+    """The latest opt-out of each address: a STOP or /stop, an opt-out recorded, an unsubscribe."""
+    latest: dict[tuple[str, str], datetime] = {}
+    opt_outs = select(Consent.channel, Consent.address, func.max(Consent.at)).where(
+        tuple_(Consent.channel, Consent.address).in_(keys), Consent.action == "opt_out",
+        Consent.scope.in_(OPT_OUT_SCOPES)).group_by(Consent.channel, Consent.address)
+    stops = select(Contact.channel, Contact.address, Contact.opted_out_at).where(
+        tuple_(Contact.channel, Contact.address).in_(keys))
+    ends = select(Subscription.channel, Subscription.address, Subscription.unsubscribed_at).where(
+        tuple_(Subscription.channel, Subscription.address).in_(keys))
+    for query in (opt_outs, stops, ends):
+        for channel, address, at in session.execute(query):
+            key = (channel, address)
+            if at is not None and (key not in latest or at > latest[key]):
+                latest[key] = at
+    return latest
+
+
+def _write(session: Session, entries: Sequence[Entry], existing: dict[tuple[str, str], Subscription], *,
+           now: datetime, wording: str) -> None:
+    """New rows in two multi-row inserts; an existing one (pending, or stopped before this consent) is
+    brought back through ``subscribe``, so every sign-up follows the same rules."""
+    new = [e for e in entries if (e.choices.channel, e.choices.address) not in existing]
+    for entry in entries:
+        if (entry.choices.channel, entry.choices.address) in existing:
+            subscribe(session, entry.choices, now=now, wording=wording, source=Source.IMPORT,
+                      consented_at=entry.consented_at)
+    if not new:
+        return
+    session.execute(insert(Subscription), [{
+        "channel": e.choices.channel, "address": e.choices.address, "contact_id": None,
+        "business_name": e.choices.business_name, "topics": list(e.choices.topics), "areas": list(e.choices.areas),
+        "sector": e.choices.sector, "max_per_week": e.choices.max_per_week, "status": Status.ACTIVE.value,
+        "paused_until": None, "source": Source.IMPORT.value, "confirmed_at": e.consented_at,
+        "unsubscribed_at": None, "created_at": now, "updated_at": now} for e in new])
+    session.execute(insert(Consent), [{
+        "channel": e.choices.channel, "address": e.choices.address, "action": "opt_in", "scope": SCOPE,
+        "source": Source.IMPORT.value, "wording": wording, "at": e.consented_at} for e in new])

@@ -77,6 +77,11 @@ def split_list(text: str) -> list[str]:
     return [piece.strip() for piece in _LIST_SEPARATORS.split(text or "") if piece and piece.strip()]
 
 
+def split_codes(text: str) -> list[str]:
+    """A list in one cell of a file, separated by ";": labels may hold "and" ("Fraud and scams")."""
+    return [piece.strip() for piece in (text or "").split(";") if piece.strip()]
+
+
 # --- topics -----------------------------------------------------------------------------------------
 _TOPIC_BY_WORDS = {**{_plain(code): code for code in TOPICS}, **{_plain(label): code for code, label in TOPICS.items()},
                    **{_plain(crime.label): crime.code for crime in crime_types.CRIME_TYPES},

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import func, select
+
 from bot.campaigns import subscriptions as subs
 from bot.campaigns.subscriptions import DOUBLE_OPT_IN, Choices, Status
 from bot.campaigns.vocabulary import NAMED_AREAS, OTHER_SECTOR, district, topics_in
@@ -28,7 +30,7 @@ from bot.flows.answers import yes_no
 from bot.flows.base import Invalid, Turn, Wording
 from bot.flows.questions import SWITCH_CONFIDENCE, Question, QuestionFlow, mark_answered
 from bot.messages import Button, Outbound
-from bot.storage.models import Subscription
+from bot.storage.models import OutboxMessage, Subscription
 from nlu.extractors import find_postcodes
 
 # A phone gets at most this many texts asking it to confirm alerts in a day, however often someone
@@ -198,14 +200,17 @@ class AlertsFlow(QuestionFlow[AlertsState]):
     @staticmethod
     def _send_optin(turn: Turn, subscription: Subscription) -> bool:
         """Queue the YES text to the phone (at most a few a day); False when today's are used up."""
-        today = turn.local_now.date().isoformat()
-        message = Outbound(optin_text(subscription))
-        for number in range(1, OPTIN_TEXTS_PER_DAY + 1):
-            if queue(turn.session, channel=subscription.channel, address=subscription.address,
-                     key=f"alerts-optin:{today}:{number}", purpose=Why.SYSTEM, messages=[message], now=turn.now,
-                     urgent=True):
-                return True
-        return False
+        prefix = f"alerts-optin:{turn.local_now.date().isoformat()}:"
+        # Counted rather than read from queue()'s answer, which is always True on PostgreSQL (lead note).
+        sent_today = turn.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.channel == subscription.channel, OutboxMessage.address == subscription.address,
+            OutboxMessage.idempotency_key.like(f"{prefix}%"))) or 0
+        if sent_today >= OPTIN_TEXTS_PER_DAY:
+            return False
+        queue(turn.session, channel=subscription.channel, address=subscription.address,
+              key=f"{prefix}{sent_today + 1}", purpose=Why.SYSTEM, messages=[Outbound(optin_text(subscription))],
+              now=turn.now, urgent=True)
+        return True
 
     def _send_again(self, turn: Turn, mine: list[Subscription]) -> None:
         pending = [s for s in mine if s.status == Status.PENDING.value]

@@ -6,7 +6,7 @@ consent was given; ``--wording`` keeps the words they agreed to. Every row is ch
 reported with its line number and the reason and the good rows are still imported. An address
 already subscribed is left as it is, and one that opted out after the consent given is refused.
 The rows are written a thousand at a time, each batch its own short transaction, so the service
-keeps answering messages during a long import.
+keeps answering messages during a long import (``subscriptions.import_all``).
 
 CSV columns (the first row names them; order free; ``export`` writes the same ones):
 
@@ -52,7 +52,7 @@ COLUMNS = ("channel", "address", "topics", "areas", "sector", "max_per_week", "b
 REQUIRED = ("channel", "address", "areas", "consent_at")
 # Written by export as well; an import reads past them, so an export can be imported elsewhere.
 EXPORT_ONLY = ("id", "status", "paused_until", "source", "created_at")
-BATCH = 1000
+BATCH = 1000  # rows read from the database at a time for export and list
 PROGRESS_FROM = 2000  # rows: a shorter file is done before a bar would be worth showing
 MAX_SOURCE = 200
 _DAY_FIRST = ("%d/%m/%Y %H:%M", "%d/%m/%Y")
@@ -225,13 +225,8 @@ def import_subscribers(
     entries, problems = check_rows(rows, default_cap=settings.alerts_default_per_week,
                                    tz=ZoneInfo(settings.timezone), now=now)
     consent = f"Consent obtained: {source}. Wording agreed to: {wording.strip() if wording else 'not supplied'}."
-    results: list[subs.Imported] = []
     with _progress(len(entries), "Dry run" if dry_run else "Importing") as bar:
-        for start in range(0, len(entries), BATCH):
-            batch = entries[start:start + BATCH]
-            with sessions.begin() as session:
-                results += subs.import_entries(session, batch, now=now, wording=consent, dry_run=dry_run)
-            bar.update(len(batch))
+        results = subs.import_all(sessions, entries, now=now, wording=consent, dry_run=dry_run, done=bar.update)
     problems += [Problem(r.entry.line, f"opted out on {r.since:%Y-%m-%d}, after this consent: not imported")
                  for r in results if r.outcome is Outcome.OPTED_OUT and r.since is not None]
     problems.sort(key=lambda p: p.line)

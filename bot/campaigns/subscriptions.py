@@ -15,14 +15,14 @@ the last seven days for the weekly cap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, insert, or_, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, insert, or_, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.campaigns.vocabulary import reaching
 from bot.delivery.outbox import Purpose, Status as Delivery
@@ -44,6 +44,7 @@ NOT_SENT = (Delivery.CANCELLED.value, Delivery.FAILED.value)
 _UK_MOBILE = re.compile(r"\+447\d{9}")
 _TELEGRAM_CHAT = re.compile(r"-?[1-9][0-9]{0,19}")
 _BATCH = 500
+IMPORT_BATCH = 1000
 
 
 class Status(str, Enum):
@@ -247,7 +248,6 @@ class Recipient:
     business_name: str | None
     sector: str | None
     areas: tuple[str, ...]
-    topics: tuple[str, ...]
     max_per_week: int
     sent_this_week: int
 
@@ -283,6 +283,15 @@ def _holds_any(session: Session, column: Any, values: Iterable[str]) -> ColumnEl
     return exists().select_from(elements).where(elements.c.value.in_(sorted(values)))
 
 
+def _among(channel: Any, address: Any, keys: Iterable[tuple[str, str]]) -> ColumnElement[bool]:
+    """(channel, address) is one of ``keys``, written so both databases use their (channel, address)
+    indexes: one ``address IN (...)`` per channel, not a list of pairs compared row by row."""
+    by_channel: dict[str, list[str]] = {}
+    for key_channel, key_address in keys:
+        by_channel.setdefault(key_channel, []).append(key_address)
+    return or_(false(), *(and_(channel == name, address.in_(wanted)) for name, wanted in by_channel.items()))
+
+
 def weekly_counts(now: datetime, addresses: Sequence[tuple[str, str]] | None = None):  # noqa: ANN201 - a subquery
     """Alert and campaign messages per address queued in the seven days before ``now`` (not cancelled
     or failed): what the weekly cap counts. ``addresses`` narrows it to those (channel, address)."""
@@ -290,7 +299,7 @@ def weekly_counts(now: datetime, addresses: Sequence[tuple[str, str]] | None = N
     query = select(o.channel, o.address, func.count().label("sent")).where(
         o.created_at >= now - WEEK, o.purpose.in_(CAPPED_PURPOSES), o.status.not_in(NOT_SENT))
     if addresses is not None:
-        query = query.where(tuple_(o.channel, o.address).in_(addresses))
+        query = query.where(_among(o.channel, o.address, addresses))
     return query.group_by(o.channel, o.address).subquery("week")
 
 
@@ -315,7 +324,7 @@ def audience_query(session: Session, audience: Audience, now: datetime, *, respe
     s = Subscription
     week = weekly_counts(now)
     sent = func.coalesce(week.c.sent, 0)
-    query = (select(s.id, s.channel, s.address, s.business_name, s.sector, s.areas, s.topics, s.max_per_week,
+    query = (select(s.id, s.channel, s.address, s.business_name, s.sector, s.areas, s.max_per_week,
                     sent.label("sent"))
              .outerjoin(week, and_(week.c.channel == s.channel, week.c.address == s.address))
              .where(matching(session, audience, now)).order_by(s.id))
@@ -331,7 +340,7 @@ def audience(session: Session, audience: Audience, now: datetime, *, respect_cap
     for row in rows:
         yield Recipient(subscription_id=row.id, channel=row.channel, address=row.address,
                         business_name=row.business_name, sector=row.sector, areas=tuple(row.areas or ()),
-                        topics=tuple(row.topics or ()), max_per_week=row.max_per_week, sent_this_week=row.sent)
+                        max_per_week=row.max_per_week, sent_this_week=row.sent)
 
 
 def audience_size(session: Session, audience: Audience, now: datetime, *, respect_cap: bool = True) -> int:
@@ -412,7 +421,7 @@ def import_entries(session: Session, entries: Sequence[Entry], *, now: datetime,
         batch = entries[start:start + _BATCH]
         keys = [(e.choices.channel, e.choices.address) for e in batch]
         existing = {(s.channel, s.address): s for s in session.scalars(
-            select(Subscription).where(tuple_(Subscription.channel, Subscription.address).in_(keys)))}
+            select(Subscription).where(_among(Subscription.channel, Subscription.address, keys)))}
         stopped = _last_opt_outs(session, keys)
         added: list[Entry] = []
         for entry in batch:
@@ -430,16 +439,38 @@ def import_entries(session: Session, entries: Sequence[Entry], *, now: datetime,
     return results
 
 
+def import_all(sessions: sessionmaker[Session], entries: Sequence[Entry], *, now: datetime, wording: str,
+               dry_run: bool = False, done: Callable[[int], None] | None = None) -> list[Imported]:
+    """``import_entries`` a thousand at a time, each batch its own short transaction (on SQLite the
+    service's turns wait for every writer), calling ``done`` with each batch's size.
+
+    On PostgreSQL the planner's statistics are refreshed as the tables grow (after batches 1, 2, 4,
+    8, ... and at the end): planned for the empty tables they started as, the look-ups would scan
+    the whole table for every batch, and an audience resolved right after could take minutes.
+    """
+    results: list[Imported] = []
+    analyse = not dry_run and sessions.kw["bind"].dialect.name == "postgresql"
+    for number, start in enumerate(range(0, len(entries), IMPORT_BATCH), start=1):
+        batch = entries[start:start + IMPORT_BATCH]
+        with sessions.begin() as session:
+            results += import_entries(session, batch, now=now, wording=wording, dry_run=dry_run)
+            if analyse and (number & (number - 1) == 0 or start + IMPORT_BATCH >= len(entries)):
+                session.execute(text("ANALYZE subscriptions, consents"))
+        if done is not None:
+            done(len(batch))
+    return results
+
+
 def _last_opt_outs(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
     """The latest opt-out of each address: a STOP or /stop, an opt-out recorded, an unsubscribe."""
     latest: dict[tuple[str, str], datetime] = {}
     opt_outs = select(Consent.channel, Consent.address, func.max(Consent.at)).where(
-        tuple_(Consent.channel, Consent.address).in_(keys), Consent.action == "opt_out",
+        _among(Consent.channel, Consent.address, keys), Consent.action == "opt_out",
         Consent.scope.in_(OPT_OUT_SCOPES)).group_by(Consent.channel, Consent.address)
     stops = select(Contact.channel, Contact.address, Contact.opted_out_at).where(
-        tuple_(Contact.channel, Contact.address).in_(keys))
+        _among(Contact.channel, Contact.address, keys))
     ends = select(Subscription.channel, Subscription.address, Subscription.unsubscribed_at).where(
-        tuple_(Subscription.channel, Subscription.address).in_(keys))
+        _among(Subscription.channel, Subscription.address, keys))
     for query in (opt_outs, stops, ends):
         for channel, address, at in session.execute(query):
             key = (channel, address)

@@ -78,12 +78,12 @@ class Which(str, Enum):
     unsubscribed = "unsubscribed"
     all = "all"
 
-    def statuses(self) -> tuple[str, ...]:
+    def statuses(self) -> tuple[Status, ...]:
         if self is Which.all:
             return ()
         if self is Which.current:
-            return (Status.PENDING.value, Status.ACTIVE.value, Status.PAUSED.value)
-        return (self.value,)
+            return (Status.PENDING, Status.ACTIVE, Status.PAUSED)
+        return (Status(self.value),)
 
 
 FORMAT_OPTION = typer.Option(Shown.text, "--format", "-f", help="text, or json for other tools.")
@@ -260,22 +260,23 @@ def _report(file: Path, rows: int, added: int, already: list[int], problems: lis
 
 
 # --- export and list -------------------------------------------------------------------------------------
-def as_row(subscription: Subscription) -> dict[str, Any]:
+def as_row(subscription: Subscription, now: datetime) -> dict[str, Any]:
     """A subscription in the import's columns (plus its state), times in UTC ISO 8601."""
     def iso(moment: datetime | None) -> str | None:
         return moment.isoformat() if moment is not None else None
 
     return {"id": subscription.id, "channel": subscription.channel, "address": subscription.address,
-            "status": subscription.status, "topics": list(subscription.topics), "areas": list(subscription.areas),
+            "status": subs.effective_status(subscription, now).value, "topics": list(subscription.topics),
+            "areas": list(subscription.areas),
             "sector": subscription.sector, "max_per_week": subscription.max_per_week,
             "business_name": subscription.business_name, "consent_at": iso(subscription.confirmed_at),
             "paused_until": iso(subscription.paused_until), "source": subscription.source,
             "created_at": iso(subscription.created_at)}
 
 
-def _rows(session: Session, query) -> Iterator[dict[str, Any]]:  # noqa: ANN001 - a Select of subscriptions
+def _rows(session: Session, query, now: datetime) -> Iterator[dict[str, Any]]:  # noqa: ANN001 - a Select
     for subscription in session.scalars(query.execution_options(yield_per=BATCH)):
-        yield as_row(subscription)
+        yield as_row(subscription, now)
 
 
 def _csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
@@ -297,7 +298,8 @@ def export(fmt: Format = typer.Option(Format.csv, "--format", "-f", help="csv (t
     sessions, _ = _sessions()
     with sessions() as session, (output.open("w", encoding="utf-8", newline="") if output else
                                  nullcontext(sys.stdout)) as out:
-        rows = _rows(session, subs.listing(session, statuses=which.statuses()))
+        now = utcnow()
+        rows = _rows(session, subs.listing(session, now=now, statuses=which.statuses()), now)
         if fmt is Format.csv:
             count = _csv(rows, out)
         else:
@@ -333,9 +335,10 @@ def list_subscribers(which: Which = WHICH_OPTION,
     sectors = _checked(sector, sector_code, "sector")
     sessions, _ = _sessions()
     with sessions() as session:
-        query = subs.listing(session, statuses=which.statuses(), channels=channel or (), topics=topics, areas=areas,
-                             sectors=sectors)
-        rows = _rows(session, query.limit(limit) if limit else query)
+        now = utcnow()
+        query = subs.listing(session, now=now, statuses=which.statuses(), channels=channel or (), topics=topics,
+                             areas=areas, sectors=sectors)
+        rows = _rows(session, query.limit(limit) if limit else query, now)
         if fmt is Shown.json:
             typer.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
             return

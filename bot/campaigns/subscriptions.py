@@ -366,13 +366,24 @@ def sent_this_week(session: Session, now: datetime,
 
 
 # --- lists of subscribers (``bizwatch subscribers``) ---------------------------------------------------
-def listing(session: Session, *, statuses: Sequence[str] = (), channels: Sequence[str] = (),
+def has_status(status: Status, now: datetime) -> ColumnElement[bool]:
+    """The status as ``effective_status`` sees it: a pause whose date has passed counts as active."""
+    s = Subscription
+    over = and_(s.status == Status.PAUSED.value, s.paused_until.is_not(None), s.paused_until <= now)
+    if status is Status.ACTIVE:
+        return or_(s.status == Status.ACTIVE.value, over)
+    if status is Status.PAUSED:
+        return and_(s.status == Status.PAUSED.value, ~over)
+    return s.status == status.value
+
+
+def listing(session: Session, *, now: datetime, statuses: Sequence[Status] = (), channels: Sequence[str] = (),
             topics: Sequence[str] = (), areas: Sequence[str] = (), sectors: Sequence[str] = ()) -> Select:
     """Subscriptions by status, channel, topic, area (as a campaign reaches it) and sector, by id."""
     s = Subscription
     query = select(s).order_by(s.id)
     if statuses:
-        query = query.where(s.status.in_(statuses))
+        query = query.where(or_(*(has_status(status, now) for status in statuses)))
     if channels:
         query = query.where(s.channel.in_(channels))
     if sectors:

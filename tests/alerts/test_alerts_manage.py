@@ -117,6 +117,14 @@ def test_too_many_alerts_offers_fewer_before_stopping(chat, sessions):
         assert subscription(session, "web", "shop-1").max_per_week == 1
 
 
+def test_a_pause_ends_by_itself(chat, clock):
+    signed_up_on_web(chat)
+    verify_dialog(chat, [("pause for a week", "no alerts until sunday 29 november")])
+    clock.advance(days=8)
+    verify_dialog(chat, [("my alerts", "your crime alerts are on")])
+    assert "Pause alerts" in chat.buttons
+
+
 def test_a_subscriber_need_not_say_alerts(chat):
     signed_up_on_web(chat)
     verify_dialog(chat, [("change my area", "which area"), ("B1", "area: b1")])

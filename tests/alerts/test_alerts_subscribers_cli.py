@@ -183,3 +183,16 @@ def test_export_and_list_with_filters(cli, sessions, tmp_path):
     unknown = cli.invoke(app, ["subscribers", "list", "--topic", "knitting"])
     assert unknown.exit_code == 2 and "Unknown topic 'knitting'" in unknown.output
     assert cli.invoke(app, ["subscribers", "list", "--status", "paused"]).stdout == "No subscribers match.\n"
+
+
+def test_a_pause_that_has_ended_lists_as_active(cli, sessions):
+    now = datetime.now(timezone.utc)
+    with sessions.begin() as session:
+        over = subscriber(session, "+447700900001", now - timedelta(days=30))
+        over.status, over.paused_until = "paused", now - timedelta(days=1)
+        still = subscriber(session, "+447700900002", now - timedelta(days=30))
+        still.status, still.paused_until = "paused", now + timedelta(days=1)
+    active = json.loads(cli.invoke(app, ["subscribers", "list", "--status", "active", "-f", "json"]).stdout)
+    paused = json.loads(cli.invoke(app, ["subscribers", "list", "--status", "paused", "-f", "json"]).stdout)
+    assert [(r["address"], r["status"]) for r in active] == [("+447700900001", "active")]
+    assert [(r["address"], r["status"]) for r in paused] == [("+447700900002", "paused")]

@@ -244,9 +244,10 @@ class AlertsFlow(QuestionFlow[AlertsState]):
                         _button("Use another number", Request.ANOTHER_NUMBER)]
         buttons += [_button("Change topics", Request.CHANGE_TOPICS), _button("Change area", Request.CHANGE_AREA),
                     _button("Change how many", Request.CHANGE_CAP)]
-        if any(subs.effective_status(s, turn.now) is Status.PAUSED for s in mine):
+        states = {subs.effective_status(s, turn.now) for s in mine}
+        if Status.PAUSED in states:
             buttons.append(_button("Resume alerts", Request.RESUME))
-        elif any(s.status == Status.ACTIVE.value for s in mine):
+        elif Status.ACTIVE in states:
             buttons.append(_button("Pause alerts", Request.PAUSE))
         buttons.append(_button("Stop alerts", Request.STOP))
         return tuple(buttons)

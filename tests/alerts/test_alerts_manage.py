@@ -99,6 +99,7 @@ def test_ways_of_asking_to_stop(engine, sessions, said):
     ("pause alerts till the new year", "until friday 1 january 2027"),
     ("mute alerts for a month", "until tuesday 22 december"),
     ("pause for 2 weeks", "until sunday 6 december"),
+    ("pause alerts until the 3rd of feb", "until wednesday 3 february 2027"),
     ("can you pause them", "how long should i pause"),
     ("pause alerts until i say", "until you say 'resume alerts'"),
     ("pause my alerts for 2 years", "up to 26 weeks"),
@@ -115,6 +116,12 @@ def test_too_many_alerts_offers_fewer_before_stopping(chat, sessions):
                          ("one a week", "at most: 1 a week")])
     with sessions() as session:
         assert subscription(session, "web", "shop-1").max_per_week == 1
+
+
+def test_how_long_to_pause_asked_and_answered_with_a_date(chat):
+    signed_up_on_web(chat)
+    verify_dialog(chat, [("can you pause them", "how long should i pause"),
+                         ("until the 3rd of feb", "no alerts until wednesday 3 february 2027")])
 
 
 def test_a_pause_ends_by_itself(chat, clock):

@@ -163,6 +163,9 @@ def test_a_report_mid_sign_up_is_pointed_the_way(chat):
     chat.script("sign me up for alerts", "here")
     verify_dialog(chat, [("someone just stole 3 bottles of vodka from my shop and ran off",
                           "if you want to report a crime, say 'cancel' first")])
+    assert "What would you like alerts about?" in chat.text
+    # A list of crimes is an answer here, however much it sounds like a report.
+    verify_dialog(chat, [("burglary and criminal damage, violence against staff, robbery, fraud", "which area")])
 
 
 def test_alerts_are_offered_after_a_report_and_with_advice(chat):

@@ -38,6 +38,10 @@ from nlu.extractors import find_postcodes
 OPTIN_TEXTS_PER_DAY = 3
 _DISTRICT_IN_OPENING = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\b")
 _BY_TEXT_IN_OPENING = re.compile(r"\b(?:text|texts|txt|sms|text messages?)\b", re.IGNORECASE)
+# Words of an account of an incident (who did what), which a list of topics or a date never has.
+_NARRATIVE = re.compile(r"\b(?:some(?:one|body)|they|he|she|a (?:man|woman|lad|guy|bloke|girl)|lads|kids|stole|took|"
+                        r"nicked|smashed|broke|ran|robbed|hit|punched|threatened|attacked|got|came|was|were|"
+                        r"just|has been|have been)\b", re.IGNORECASE)
 CHANGE_PARTS = {Request.CHANGE_TOPICS: "topics", Request.CHANGE_AREA: "area", Request.CHANGE_SECTOR: "sector",
                 Request.CHANGE_CAP: "cap", Request.FEWER: "cap"}
 CHOICES = ("topics", "area", "sector", "cap")
@@ -349,10 +353,11 @@ class AlertsFlow(QuestionFlow[AlertsState]):
 
     @staticmethod
     def _tells_a_crime(turn: Turn) -> bool:
+        """Someone telling what happened, not naming topics: "they just nicked 3 bottles of vodka"."""
         if turn.text in turn.state.buttons or turn.intent != "report_crime" \
                 or turn.intent_confidence < SWITCH_CONFIDENCE:
             return False
-        return len(turn.text.split()) > 8 or bool(turn.entities("datetime") or turn.entities("money"))
+        return bool(_NARRATIVE.search(turn.text))
 
     @staticmethod
     def _report_hint(turn: Turn) -> str:

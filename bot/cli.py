@@ -1,4 +1,4 @@
-"""The ``bizwatch`` command line: serve, worker, chat, db, outbox, reports, nlu, advice, statements.
+"""The ``bizwatch`` command line: serve, worker, chat, db, outbox, reports, advice, statements, subscribers, nlu.
 
 Each domain owns its own Typer sub-app; this module only wires them together.
 """
@@ -163,6 +163,10 @@ app.add_typer(reports_app, name="reports")
 from bot.advice.cli import app as advice_app  # noqa: E402
 
 app.add_typer(advice_app, name="advice")
+
+from bot.campaigns.subscribers_cli import app as subscribers_app  # noqa: E402
+
+app.add_typer(subscribers_app, name="subscribers")
 
 from nlu.cli import app as nlu_app  # noqa: E402
 

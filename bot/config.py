@@ -149,6 +149,12 @@ class Settings(BaseSettings):
     upload_link_hours: int = Field(
         default=72, ge=1, description="How long a CCTV upload link works (it works once).",
     )
+    alerts_default_per_week: int = Field(
+        default=2, ge=1, le=7, description="The most crime alerts a week a new subscriber gets unless they choose.",
+    )
+    alerts_max_pause_weeks: int = Field(
+        default=26, ge=1, le=104, description="The longest a subscriber may pause alerts for, in weeks.",
+    )
     interpreter: Literal["embedded", "rasa"] = Field(
         default="embedded", description="Which language interpreter to use."
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.commands import parse_command
+from bot.flows.alerts import wants_alerts
 from bot.flows.answers import normalise
 from bot.flows.base import Flow, Turn
 from bot.flows.impact import asks_for_impact_statement
@@ -26,12 +27,7 @@ CLARIFY_BUTTONS = {
     "get_advice": Button("Prevention advice", "advice"),
     "report_status": Button("Check on my report", "report status"),
 }
-# Things people ask for that this service cannot do by chat yet: say so plainly, and where to go.
-NOT_HERE_YET = {
-    "subscribe_alerts": "Crime alerts by chat aren't available yet. Your local Business Crime Reduction "
-                        "Partnership or neighbourhood team may run an alert scheme for your area.",
-    "unsubscribe_alerts": "You're not subscribed to any alerts from this service, so you won't get any.",
-}
+ALERTS = "alerts"
 
 
 class Router:
@@ -69,11 +65,12 @@ class Router:
         turn.flow_state = FlowState()
 
     def is_new_request(self, turn: Turn) -> bool:
-        """In a casual flow (advice), a request for something else takes over."""
+        """In a casual flow (advice), a request for something else takes over (a report, alerts)."""
         command = parse_command(turn.text)
         return (turn.intent in ("report_crime", "report_status") and turn.intent_confidence >= SWITCH_THRESHOLD) \
             or normalise(turn.text) in ("report", "report a crime") \
-            or (command is not None and command.name in ("restart", "resume") and turn.state.suspended is not None)
+            or (command is not None and command.name in ("restart", "resume") and turn.state.suspended is not None) \
+            or (ALERTS in self.flows and wants_alerts(turn))
 
     def switch(self, turn: Turn, target: str, text: str) -> None:
         """Put the current flow aside (state and all) and start ``target`` with ``text``."""
@@ -115,13 +112,14 @@ class Router:
             self.start(turn, "report")
         elif "evidence" in self.flows and (intent == "add_evidence" or brings_evidence(turn)):
             self.start(turn, "evidence")
+        elif ALERTS in self.flows and wants_alerts(turn):
+            # Sign up, show, change, pause or stop alerts; and on SMS the YES that confirms them.
+            self.start(turn, ALERTS)
         elif "advice" in self.flows and (intent == "get_advice" or words.startswith("advice")):
             self.start(turn, "advice")
         elif intent == "report_status" or words in ("report status", "check my report", "my reports") \
                 or normalise_reference(turn.text) or mistyped_reference(turn.text):
             report_status(turn)
-        elif intent in NOT_HERE_YET:
-            turn.say(NOT_HERE_YET[intent], self.menu_buttons())
         elif command is not None and command.name in ("cancel", "back", "change"):
             turn.say("There's nothing under way to change or cancel. Reports can't be edited once sent, but you "
                      "can add information by quoting your reference to the officer.", self.menu_buttons())

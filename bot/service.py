@@ -19,6 +19,8 @@ from bot.delivery.wakeup import Wakeup
 from bot.engine import Engine
 from bot.evidence.store import EvidenceStore, FolderStore
 from bot.flows.advice import AdviceFlow
+from bot.flows.alerts import AlertsFlow
+from bot.flows.alerts.requests import PAYLOADS, Request
 from bot.flows.base import Flow
 from bot.flows.impact import OFFER as IMPACT_OFFER
 from bot.flows.impact import ImpactFlow
@@ -74,8 +76,10 @@ class Service:
 def default_flows() -> dict[str, Flow]:
     """Every conversation bizwatch offers, by name."""
     report = ReportFlow(offers=[Button("Prevention advice", "advice {crime_type}"),
-                                Button("Make an impact statement", IMPACT_OFFER)])
-    return {"report": report, "advice": AdviceFlow(), "impact": ImpactFlow(), "evidence": EvidenceFlow()}
+                                Button("Make an impact statement", IMPACT_OFFER),
+                                Button("Get crime alerts", PAYLOADS[Request.SIGN_UP])])
+    return {"report": report, "advice": AdviceFlow(), "impact": ImpactFlow(), "evidence": EvidenceFlow(),
+            "alerts": AlertsFlow()}
 
 
 def interpreter_from(settings: Settings) -> Interpreter:

@@ -230,8 +230,10 @@ def test_words_of_danger_get_the_999_guidance_whatever_the_interpreter_says(chat
     assert chat.say("quick they're going for the till").startswith("Call 999 now")
 
 
-def test_requests_this_chat_cannot_do_yet_get_a_plain_answer_and_where_to_go(chat):
-    assert "aren't available yet" in chat.say("can you send me crime alerts")
+def test_impact_statements_evidence_and_alerts_are_taken_in_the_chat_not_sent_elsewhere(chat):
+    assert "isn't available yet" not in chat.say("i want to make an impact statement")
+    chat.say("cancel")
+    assert "aren't available yet" not in chat.say("can you send me crime alerts")
 
 
 def test_an_unsure_reading_asks_with_buttons_instead_of_guessing(chat):

@@ -169,7 +169,8 @@ class AdviceFlow:
 
     def _options(self, turn: Turn, *exclude: str) -> tuple[Button, ...]:
         options = [Button("Tell me more", "more"), Button("What to do today", "steps"),
-                   Button("Related advice", "related"), Button("Other topics", "topics"), Button("Done", "done")]
+                   Button("Related advice", "related"), Button("Other topics", "topics"),
+                   Button("Get crime alerts", "get crime alerts"), Button("Done", "done")]
         if turn.state.suspended:
             options.insert(0, Button("Back to my report", "carry on"))
         return tuple(b for b in options if b.payload not in exclude)

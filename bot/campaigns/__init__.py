@@ -1,0 +1,1 @@
+"""Crime alerts and campaigns: subscriptions, their vocabulary and audiences, campaigns and their sending."""

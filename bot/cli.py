@@ -1,4 +1,4 @@
-"""The ``bizwatch`` command line: serve, chat, db, reports, nlu, advice.
+"""The ``bizwatch`` command line: serve, chat, db, reports, nlu, advice, campaigns, alerts.
 
 Each domain owns its own Typer sub-app; this module only wires them together.
 """
@@ -91,6 +91,11 @@ app.add_typer(reports_app, name="reports")
 from bot.advice.cli import app as advice_app  # noqa: E402
 
 app.add_typer(advice_app, name="advice")
+
+from bot.campaigns.cli import alerts_app, app as campaigns_app  # noqa: E402
+
+app.add_typer(campaigns_app, name="campaigns")
+app.add_typer(alerts_app, name="alerts")
 
 from nlu.cli import app as nlu_app  # noqa: E402
 

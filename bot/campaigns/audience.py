@@ -4,8 +4,9 @@ A subscriber is in the audience when their subscription is active and confirmed 
 its YES), not paused, their address has not opted out (STOP) or become unreachable, they are on
 one of the campaign's channels and in one of its sectors, and they share a topic and an area with
 it (an empty list on either side means "any"). Someone who has already had ``max_per_week``
-alerts and campaign messages in the last seven days is left out (capped), except from an urgent
-alert, which is what they signed up for: urgent alerts still count towards later caps. There is
+alerts and campaign messages in the last seven days (today and the six days before, by local date,
+so a weekly campaign always fits a cap of one) is left out (capped), except from an urgent alert,
+which is what they signed up for; urgent alerts still count towards later caps. There is
 one subscription per channel and address, so a subscriber matching on two topics or two areas
 still gets one message.
 
@@ -18,7 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -53,8 +55,8 @@ class AudienceSpec:
                         out.append(code)
             return tuple(out)
 
-        return cls(topics=codes(topics), areas=tuple(vocabulary.district(a) or a for a in codes(areas, upper=True)),
-                   sectors=codes(sectors), channels=codes(channels))
+        districts = dict.fromkeys(vocabulary.district(a) or a for a in codes(areas, upper=True))
+        return cls(topics=codes(topics), areas=tuple(districts), sectors=codes(sectors), channels=codes(channels))
 
     def problems(self) -> list[str]:
         """Codes no subscription can have, with what is allowed."""
@@ -107,7 +109,7 @@ class Audience:
         return Counter(r.channel for r in self.recipients)
 
 
-def resolve(session: Session, spec: AudienceSpec, now: datetime, *, ignore_cap: bool = False,
+def resolve(session: Session, spec: AudienceSpec, now: datetime, zone: ZoneInfo, *, ignore_cap: bool = False,
             this_send: str | None = None) -> Audience:
     """The audience now. ``this_send`` is the send's outbox key: its own rows (a send resumed after a
     crash) do not count towards anyone's cap."""
@@ -124,7 +126,7 @@ def resolve(session: Session, spec: AudienceSpec, now: datetime, *, ignore_cap: 
         rows = rows.where(sub.channel.in_(spec.channels))
     if spec.sectors:
         rows = rows.where(sub.sector.in_(spec.sectors))
-    counts = {} if ignore_cap else sent_recently(session, now, exclude_key=this_send)
+    counts = {} if ignore_cap else sent_recently(session, now, zone, exclude_key=this_send)
     topics, areas = set(spec.topics), spec.areas
     audience = Audience()
     for channel, address, business_name, their_topics, their_areas, cap in session.execute(rows):
@@ -149,10 +151,13 @@ def _shared_area(areas: tuple[str, ...], theirs: list[str]) -> tuple[bool, str |
     return shared is not None, shared
 
 
-def sent_recently(session: Session, now: datetime, *, exclude_key: str | None = None) -> dict[tuple[str, str], int]:
-    """Alerts and campaign messages queued to each address in the last ``CAP_DAYS`` days (not cancelled)."""
+def sent_recently(session: Session, now: datetime, zone: ZoneInfo, *,
+                  exclude_key: str | None = None) -> dict[tuple[str, str], int]:
+    """Alerts and campaign messages queued to each address in the last ``CAP_DAYS`` local days (not cancelled)."""
+    first_day = now.astimezone(zone).date() - timedelta(days=CAP_DAYS - 1)
+    since = datetime.combine(first_day, time(0), tzinfo=zone)
     query = select(OutboxMessage.channel, OutboxMessage.address, func.count()).where(
-        OutboxMessage.purpose.in_(COUNTED), OutboxMessage.created_at >= now - timedelta(days=CAP_DAYS),
+        OutboxMessage.purpose.in_(COUNTED), OutboxMessage.created_at >= since,
         OutboxMessage.status != Status.CANCELLED.value,
     ).group_by(OutboxMessage.channel, OutboxMessage.address)
     if exclude_key is not None:

@@ -64,7 +64,7 @@ def fan_out(sessions: sessionmaker[Session], plan: SendPlan, rules: CampaignRule
     """Queue the send's messages; see the module docstring."""
     now = clock()
     with sessions() as session:
-        audience = resolve(session, plan.audience, now, ignore_cap=plan.urgent, this_send=plan.key)
+        audience = resolve(session, plan.audience, now, rules.zone, ignore_cap=plan.urgent, this_send=plan.key)
     renderer = Renderer(plan.texts, advice_items(plan.articles), rules.text_limits())
     recipients = audience.recipients
     step = timedelta(minutes=plan.spread_minutes) / len(recipients) if recipients else timedelta(0)

@@ -268,7 +268,7 @@ def _move(session: Session, campaign: Campaign, action: str, by: str, allowed: s
 
 def _wrong_status(campaign: Campaign, action: str, allowed: set[Status]) -> str:
     needed = " or ".join(sorted(s.value for s in allowed))
-    return f"campaign {campaign.id} is {campaign.status}: only a {needed} campaign can be {action}"
+    return f"campaign {campaign.id} is {campaign.status}: it can be {action} only when it is {needed}"
 
 
 def _name(by: str) -> str:

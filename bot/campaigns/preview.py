@@ -87,7 +87,7 @@ def preview(session: Session, campaign: Campaign, rules: CampaignRules, rates: d
         if reached and source.strip():
             text = sample_text(source, kind, advice, limits, area)
             texts.append(TextPreview(kind, reached, text, SmsSize.of(text) if kind == "sms" else None))
-    audience = resolve(session, draft.audience, now, ignore_cap=draft.urgent)
+    audience = resolve(session, draft.audience, now, rules.zone, ignore_cap=draft.urgent)
     by_channel = dict(sorted(audience.by_channel().items()))
     sms_segments = next((t.sms.segments for t in texts if t.sms), 1)
     seconds = {channel: count * (sms_segments if channel in SMS_CHANNELS else 1) / per_second(rates[channel])

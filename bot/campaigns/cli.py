@@ -351,7 +351,7 @@ def show(campaign_id: int = ID, fmt: Shown = FORMAT) -> None:
             campaign = _campaign(session, campaign_id)
             draft = draft_of(campaign)
             events = list(session.scalars(select(CampaignEvent).where(CampaignEvent.campaign_id == campaign_id)
-                                          .order_by(CampaignEvent.at, CampaignEvent.id)))
+                                          .order_by(CampaignEvent.id)))
             occurrences = list(session.scalars(select(CampaignOccurrence).where(
                 CampaignOccurrence.campaign_id == campaign_id).order_by(CampaignOccurrence.due_at)))
     if fmt is Shown.json:

@@ -167,9 +167,9 @@ def approve(session: Session, campaign: Campaign, by: str, now: datetime, *, sin
     """Approve the current version; by someone who did not write or submit it (unless one person may)."""
     by = _name(by)
     if not single_approver:
-        writers = authors(session, campaign)
-        if any(same_person(by, writer) for writer in writers):
-            raise NotAllowed(f"{by} wrote or submitted this version: someone else must approve it "
+        writer = next((w for w in sorted(authors(session, campaign)) if same_person(by, w)), None)
+        if writer is not None:
+            raise NotAllowed(f"{writer} wrote or submitted this version: someone else must approve it "
                              "(BIZWATCH_CAMPAIGN_SINGLE_APPROVER=true allows one person for a one-person team)")
     _move(session, campaign, "approved", by, {Status.SUBMITTED}, Status.APPROVED, now)
 

@@ -50,12 +50,11 @@ class SendPlan:
 
 @dataclass(frozen=True)
 class FanOut:
-    """What a send did: subscribers matching, left out by their cap, messages newly queued; whether it
-    stopped early because it was cancelled."""
+    """What a send did: subscribers matching, left out by their cap; whether it stopped early because it
+    was cancelled (the outbox itself says how many messages were queued)."""
 
     audience: int
     capped: int
-    queued: int
     stopped: bool = False
 
 
@@ -68,7 +67,6 @@ def fan_out(sessions: sessionmaker[Session], plan: SendPlan, rules: CampaignRule
     renderer = Renderer(plan.texts, advice_items(plan.articles), rules.text_limits())
     recipients = audience.recipients
     step = timedelta(minutes=plan.spread_minutes) / len(recipients) if recipients else timedelta(0)
-    queued = 0
     for first in range(0, len(recipients), BATCH):
         batch = recipients[first:first + BATCH]
         rows = []
@@ -82,11 +80,11 @@ def fan_out(sessions: sessionmaker[Session], plan: SendPlan, rules: CampaignRule
                                    urgent=plan.urgent))
         with sessions.begin() as session:
             if not _renew(session, plan.occurrence_id, clock() + LEASE):
-                return FanOut(audience.matched, audience.capped, queued, stopped=True)
-            queued += queue_many(session, rows)
+                return FanOut(audience.matched, audience.capped, stopped=True)
+            queue_many(session, rows)
         if progress is not None:
             progress(len(batch), len(recipients))
-    return FanOut(audience.matched, audience.capped, queued)
+    return FanOut(audience.matched, audience.capped)
 
 
 def _renew(session: Session, occurrence_id: int, until: datetime) -> bool:

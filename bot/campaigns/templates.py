@@ -13,6 +13,8 @@ for a sample recipient whose business name is as long as any a recipient's will 
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import TracebackType
@@ -182,9 +184,17 @@ def _template_line(trace: TracebackType | None) -> int | None:
     return line
 
 
+_OUTSIDE_GSM7 = re.compile("[^" + re.escape("".join(sorted(gsm7.GSM7_BASIC | gsm7.GSM7_EXTENDED))) + "]")
+_GSM7_EXTENDED = re.compile("[" + re.escape("".join(sorted(gsm7.GSM7_EXTENDED))) + "]")
+
+
 @dataclass(frozen=True)
 class SmsSize:
-    """What one SMS text costs: its encoding, its length in that encoding's units and its segments."""
+    """What one SMS text costs: its encoding, its length in that encoding's units and its segments.
+
+    The same arithmetic as ``bot.advice.gsm7`` (its alphabet and segment sizes), done with regular
+    expressions because a send measures every recipient's text (a test ties the two together).
+    """
 
     encoding: str  # "GSM-7" or "UCS-2"
     length: int
@@ -193,9 +203,12 @@ class SmsSize:
 
     @classmethod
     def of(cls, text: str) -> "SmsSize":
-        bad = tuple(gsm7.non_gsm7_chars(text))
-        length = len(text.encode("utf-16-le")) // 2 if bad else gsm7.gsm7_length(text)
-        return cls("UCS-2" if bad else "GSM-7", length, gsm7.segments(text), bad)
+        bad = tuple(dict.fromkeys(_OUTSIDE_GSM7.findall(text)))
+        if bad:
+            length, single, multi = len(text.encode("utf-16-le")) // 2, gsm7.SINGLE_UCS2, gsm7.MULTI_UCS2
+        else:
+            length, single, multi = len(text) + len(_GSM7_EXTENDED.findall(text)), gsm7.SINGLE_GSM7, gsm7.MULTI_GSM7
+        return cls("UCS-2" if bad else "GSM-7", length, 1 if length <= single else math.ceil(length / multi), bad)
 
     def describe(self) -> str:
         extra = f" (because of {''.join(self.outside_gsm7)!r})" if self.outside_gsm7 else ""

@@ -182,10 +182,9 @@ def test_a_batch_row_is_the_row_queue_writes(sessions):
     with sessions.begin() as session:
         queue(session, channel="sms", address="+1", key="k", purpose=Purpose.CAMPAIGN, messages=[Outbound("hi")],
               now=now, due_at=due, urgent=True)
-        assert queue_many(session, [outbox_row(channel="sms", address="+2", key="k", purpose=Purpose.CAMPAIGN,
-                                               messages=[Outbound("hi")], now=now, due_at=due, urgent=True)]) == 1
-        assert queue_many(session, [outbox_row(channel="sms", address="+2", key="k", purpose=Purpose.CAMPAIGN,
-                                               messages=[Outbound("hi")], now=now, due_at=due, urgent=True)]) == 0
+        for _ in range(2):  # the second time changes nothing
+            queue_many(session, [outbox_row(channel="sms", address="+2", key="k", purpose=Purpose.CAMPAIGN,
+                                            messages=[Outbound("hi")], now=now, due_at=due, urgent=True)])
     with sessions() as session:
         one, two = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
         columns = [c.key for c in OutboxMessage.__table__.columns if c.key not in ("id", "address")]

@@ -8,8 +8,11 @@ with a SecurityError and reveal nothing.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError, TemplateError
 
+from bot.advice import gsm7
 from bot.campaigns.rendering import Renderer, TextLimits, advice_items, check_texts, sample_text
 from bot.campaigns.templates import SANDBOX, SmsSize
 
@@ -124,3 +127,15 @@ def test_the_variables_a_lead_can_use():
     assert text.startswith("THE CORNER SHOP AND POST OFFICE, HIGH ST in WS3: Preparing your business for "
                            "Christmas; Stopping shop theft https://")
     assert text.endswith("\nTo change or end these alerts, reply MY ALERTS.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(sorted(gsm7.GSM7_BASIC | gsm7.GSM7_EXTENDED) + ["’", "é", "😀", "…", "`"]),
+               max_size=500))
+def test_the_fast_sms_measure_agrees_with_the_gsm7_module(text):
+    size = SmsSize.of(text)
+    assert size.segments == gsm7.segments(text)
+    assert (size.encoding == "GSM-7") == gsm7.is_gsm7(text)
+    assert list(size.outside_gsm7) == gsm7.non_gsm7_chars(text)
+    if size.encoding == "GSM-7":
+        assert size.length == gsm7.gsm7_length(text)

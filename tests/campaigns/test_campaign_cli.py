@@ -168,3 +168,9 @@ def test_schedules_a_lead_might_type_wrongly(cli):
                        (("--at", "2026-12-04 01:15"), "between 01:00 and 02:00")):
         result = invoke(cli, *base, *args)
         assert result.exit_code == 1 and told in result.output, (args, result.output)
+
+
+def test_campaigns_and_alerts_are_on_the_bizwatch_command(cli):
+    shown = ok(cli, "--help")
+    assert "campaigns" in shown and "alerts" in shown
+    assert "approve" in ok(cli, "campaigns", "--help") and "send" in ok(cli, "alerts", "--help")

@@ -189,3 +189,12 @@ def test_a_batch_row_is_the_row_queue_writes(sessions):
         one, two = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
         columns = [c.key for c in OutboxMessage.__table__.columns if c.key not in ("id", "address")]
         assert {c: getattr(one, c) for c in columns} == {c: getattr(two, c) for c in columns}
+
+
+def test_the_wake_job_is_a_plain_module_function_with_an_id_and_a_grace(settings):
+    from bot.scheduling.jobs import scheduled_jobs, wake_campaigns, wake_campaigns_arguments
+
+    [job] = [job for job in scheduled_jobs(settings) if job.id == "campaigns.wake"]
+    assert job.func is wake_campaigns and job.misfire_grace_time > 0
+    assert job.kwargs == wake_campaigns_arguments(settings)
+    assert all(isinstance(value, (str, int)) for value in job.kwargs.values())

@@ -115,7 +115,8 @@ def _schedule(base: Schedule | None, preset: Preset | None, every_days: Optional
         last = parse_date(until) if until else (season[-1].date() if season else None)
         if first is None or last is None:
             raise ScheduleError("say when the sends start and end: --from 2026-12-01 --until 2026-12-24")
-        schedule = every(parse_days(every_days or preset.every), parse_clock(at or preset.at), first, last)
+        days, clock = every_days or (preset.every if preset else ""), at or (preset.at if preset else "")
+        schedule = every(parse_days(days), parse_clock(clock), first, last)
     elif at:
         schedule = once(parse_moment(at))
     elif base is not None:

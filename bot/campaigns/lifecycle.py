@@ -15,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -79,7 +80,7 @@ class CampaignDraft:
     kind: str = "campaign"  # campaign | alert
     preset: str | None = None
 
-    def replace(self, **changes: object) -> "CampaignDraft":
+    def replace(self, **changes: Any) -> "CampaignDraft":
         return dataclasses.replace(self, **changes)
 
 

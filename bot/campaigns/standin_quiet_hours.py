@@ -16,7 +16,8 @@ QUIET_UNTIL = time(8, 0)
 
 
 class HasTimezone(Protocol):
-    timezone: str
+    @property
+    def timezone(self) -> str: ...
 
 
 def next_allowed(moment: datetime, settings: HasTimezone) -> datetime:

@@ -120,8 +120,8 @@ def _miss(session: Session, campaign: Campaign, occurrence: CampaignOccurrence, 
 def _finish(sessions: sessionmaker[Session], plan: SendPlan, result: FanOut, now: datetime) -> SendOutcome:
     """Record the send's figures and move the campaign on (back to scheduled, or sent after the last)."""
     with sessions.begin() as session:
-        occurrence = session.get(CampaignOccurrence, plan.occurrence_id)
-        campaign = session.get(Campaign, plan.campaign_id)
+        occurrence = session.get_one(CampaignOccurrence, plan.occurrence_id)
+        campaign = session.get_one(Campaign, plan.campaign_id)
         queued = session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.idempotency_key == plan.key)) or 0
         occurrence.audience, occurrence.capped, occurrence.queued = result.audience, result.capped, queued

@@ -1,4 +1,5 @@
-"""The ``bizwatch`` command line: serve, worker, chat, db, outbox, reports, advice, statements, subscribers, nlu.
+"""The ``bizwatch`` command line: serve, worker, chat, db, outbox, reports, advice, statements, subscribers,
+campaigns, alerts, nlu.
 
 Each domain owns its own Typer sub-app; this module only wires them together.
 """
@@ -167,6 +168,11 @@ app.add_typer(advice_app, name="advice")
 from bot.campaigns.subscribers_cli import app as subscribers_app  # noqa: E402
 
 app.add_typer(subscribers_app, name="subscribers")
+
+from bot.campaigns.cli import alerts_app, app as campaigns_app  # noqa: E402
+
+app.add_typer(campaigns_app, name="campaigns")
+app.add_typer(alerts_app, name="alerts")
 
 from nlu.cli import app as nlu_app  # noqa: E402
 

@@ -21,6 +21,10 @@ from nlu.paths import DEFAULT_CACHE_DIR
 DELIVERY_RATES = {"telegram": "30/second", "sms": "10/second", "whatsapp": "10/second"}
 DELIVERY_RATES_PER_RECIPIENT = {"telegram": "1/second"}
 
+# Campaign defaults, also read by `bizwatch advice check` (it checks the presets against them).
+DEFAULT_SMS_MAX_SEGMENTS = 3
+DEFAULT_OPT_OUT_LINE = "To change or end these alerts, reply MY ALERTS."
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIZWATCH_", env_file=".env", extra="ignore")
@@ -127,6 +131,25 @@ class Settings(BaseSettings):
     delivery_rates_per_recipient: dict[str, str] = Field(
         default=DELIVERY_RATES_PER_RECIPIENT,
         description="Send rate to one recipient, per channel (JSON; channels named replace their default).",
+    )
+    campaign_single_approver: bool = Field(
+        default=False,
+        description="One person may both write and approve a campaign or alert (a one-person deployment); "
+                    "otherwise a second person approves.",
+    )
+    campaign_misfire_grace_minutes: int = Field(
+        default=60, ge=0,
+        description="A campaign send missed while the service was down still goes this long after its time; "
+                    "later than that it is recorded as missed.",
+    )
+    campaign_sms_max_segments: int = Field(
+        default=DEFAULT_SMS_MAX_SEGMENTS, ge=1, le=10,
+        description="The most SMS segments one campaign or alert text may take (longer templates are refused).",
+    )
+    campaign_opt_out_line: str = Field(
+        default=DEFAULT_OPT_OUT_LINE,
+        description="Added to every campaign and alert message so people can always opt out "
+                    "(an alphanumeric sender id cannot take replies: name a number or web address then).",
     )
     evidence_dir: str = Field(default="var/evidence", description="Folder where evidence files (photos, CCTV) are kept.")
     evidence_max_bytes: int = Field(

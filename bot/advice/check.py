@@ -1,4 +1,4 @@
-"""Schema check for advice articles (``bizwatch advice check``; runs in CI).
+"""Schema check for advice articles and the campaign presets that link to them (``bizwatch advice check``; CI).
 
 Advice is read by businesses who have just been victims of crime, often by SMS. A missing field,
 an over-long summary that splits into three texts, a curly quote that doubles the SMS cost, a dead
@@ -91,7 +91,17 @@ def check_articles(
             articles.append(article_from_mapping(meta, body))
     if coverage:
         problems.extend(_check_coverage(articles))
+    if directory is None:
+        problems.extend(_check_campaign_presets(known_ids, today))
     return problems
+
+
+def _check_campaign_presets(known_ids: set[str], today: dt.date) -> list[Problem]:
+    """The shipped campaign presets (advice_content/campaigns) link to the shipped articles, so they are
+    checked with them: linked articles exist, texts compile in the sandbox and fit the SMS cap."""
+    from bot.campaigns.presets import check_presets  # campaigns build on advice, not the other way round
+
+    return [Problem(f"campaigns/{name}", message) for name, message in check_presets(known_ids, today=today)]
 
 
 def _check_one(name: str, meta: dict[str, Any], body: str, known_ids: set[str], today: dt.date) -> list[str]:

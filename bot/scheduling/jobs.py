@@ -82,6 +82,26 @@ def chase_cctv(database_url: str, lookahead_minutes: int) -> str:
     return str(swept)
 
 
+def wake_campaigns(database_url: str, **rules: Any) -> str:
+    """Send the campaign and alert occurrences that are due, or record them as missed (bot.campaigns.wake)."""
+    from bot.campaigns.rules import CampaignRules
+    from bot.campaigns.wake import send_due
+
+    database = make_engine(database_url)
+    try:
+        outcomes = send_due(make_session_factory(database), CampaignRules(**rules), utcnow)
+    finally:
+        database.dispose()
+    return f"{len(outcomes)} campaign send(s) handled"
+
+
+def wake_campaigns_arguments(settings: Settings) -> dict[str, Any]:
+    """``wake_campaigns``' arguments from settings."""
+    from bot.campaigns.rules import CampaignRules
+
+    return {"database_url": settings.database_url, **CampaignRules.from_settings(settings).as_kwargs()}
+
+
 def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
     """Every job, with its trigger in local time."""
     zone = ZoneInfo(settings.timezone)
@@ -97,4 +117,8 @@ def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
                      trigger=IntervalTrigger(minutes=CCTV_SWEEP_MINUTES, start_date=SWEEP_EPOCH, timezone=zone),
                      misfire_grace_time=int(timedelta(hours=1).total_seconds()),
                      kwargs={"database_url": settings.database_url, "lookahead_minutes": CCTV_SWEEP_MINUTES + 5}),
+        # Every minute (not a wall-clock time, so the DST hour does not apply): the occurrences are rows
+        # with their own times and grace, so a wake skipped while the last one ran loses nothing.
+        ScheduledJob(id="campaigns.wake", func=wake_campaigns, trigger=IntervalTrigger(minutes=1, timezone=zone),
+                     misfire_grace_time=50, kwargs=wake_campaigns_arguments(settings)),
     ]

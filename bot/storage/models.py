@@ -454,3 +454,75 @@ class UploadLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class Campaign(Base):
+    """A message a coordinator sends to subscribers: a seasonal campaign or an alert (``kind``).
+
+    The texts are Jinja2 templates (rendered in a sandbox per recipient); the audience is four lists
+    (empty means anyone); the schedule is an RFC 5545 rule in local wall time (``DTSTART`` +
+    ``RRULE``; a one-off is a rule with ``COUNT=1``), its sends each a ``CampaignOccurrence`` row.
+    ``version`` goes up with every edit, so an approval is always of the text that will be sent.
+    """
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # campaign | alert
+    name: Mapped[str] = mapped_column(String(120))
+    preset: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # draft ... sent | cancelled
+    priority: Mapped[str] = mapped_column(String(16))  # normal | urgent
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    sms_template: Mapped[str] = mapped_column(Text, default="")
+    chat_template: Mapped[str] = mapped_column(Text, default="")
+    articles: Mapped[list[Any]] = mapped_column(default=list)  # advice article ids
+    topics: Mapped[list[Any]] = mapped_column(default=list)
+    areas: Mapped[list[Any]] = mapped_column(default=list)
+    sectors: Mapped[list[Any]] = mapped_column(default=list)
+    channels: Mapped[list[Any]] = mapped_column(default=list)
+    schedule_rule: Mapped[str] = mapped_column(Text)
+    spread_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CampaignEvent(Base):
+    """Who did what to a campaign and when (created, edited, submitted, approved, scheduled, sending, sent,
+    missed, cancelled), with the status before and after: the campaign's audit trail."""
+
+    __tablename__ = "campaign_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+class CampaignOccurrence(Base):
+    """One send of a campaign at one time. The scheduler only wakes these rows up: a pending one due now
+    is sent (its outbox rows keyed by campaign, occurrence and recipient), one found too late is marked
+    missed, and one whose sender died part-way (``lease_until`` passed) is finished by the next wake."""
+
+    __tablename__ = "campaign_occurrences"
+    __table_args__ = (UniqueConstraint("campaign_id", "due_at", name="uq_campaign_occurrences_campaign_id_due_at"),
+                      Index("ix_campaign_occurrences_status_due_at", "status", "due_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | missed | cancelled
+    version: Mapped[int | None] = mapped_column(Integer)  # the campaign version sent
+    lease_until: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    audience: Mapped[int | None] = mapped_column(Integer)  # subscribers matching at send time
+    capped: Mapped[int | None] = mapped_column(Integer)  # of those, left out by their weekly cap
+    queued: Mapped[int | None] = mapped_column(Integer)  # outbox rows written
+    note: Mapped[str | None] = mapped_column(String(300))

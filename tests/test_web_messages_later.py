@@ -43,8 +43,12 @@ def test_a_message_sent_later_reaches_the_page_once_and_only_its_own(service, se
 
 
 def test_the_same_message_is_never_queued_twice_for_one_person(sessions):
-    send_later(sessions, "web-a", "Update.", "status:9")
-    send_later(sessions, "web-a", "Update.", "status:9")
+    with sessions.begin() as session:
+        first = queue(session, channel="web", address="web-a", key="status:9", purpose=Purpose.STATUS,
+                      messages=[Outbound("Update.")], now=utcnow())
+        again = queue(session, channel="web", address="web-a", key="status:9", purpose=Purpose.STATUS,
+                      messages=[Outbound("Update.")], now=utcnow())
+    assert (first, again) == (True, False)  # the caller is told, on both databases
     with sessions() as session:
         assert len(session.scalars(select(OutboxMessage).where(OutboxMessage.address == "web-a")).all()) == 1
 

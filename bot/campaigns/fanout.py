@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.campaigns.audience import AudienceSpec, resolve
-from bot.campaigns.enqueue import outbox_row, queue_many
+from bot.delivery.outbox import proactive_row, queue_many
 from bot.campaigns.lifecycle import Occurrence
 from bot.campaigns.rendering import Renderer, advice_items
 from bot.campaigns.rules import CampaignRules
@@ -75,7 +75,7 @@ def fan_out(sessions: sessionmaker[Session], plan: SendPlan, rules: CampaignRule
             if not plan.urgent:
                 due_at = next_allowed(due_at, rules)
             text = renderer.text(recipient.channel, recipient.business_name, recipient.area)
-            rows.append(outbox_row(channel=recipient.channel, address=recipient.address, key=plan.key,
+            rows.append(proactive_row(channel=recipient.channel, address=recipient.address, key=plan.key,
                                    purpose=plan.purpose, messages=[Outbound(text)], now=now, due_at=due_at,
                                    urgent=plan.urgent))
         with sessions.begin() as session:

@@ -9,19 +9,23 @@ a sender worker.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import JSON, Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.messages import Button, Outbound
 from bot.storage.models import DeliveryEvent, OutboxMessage
+from bot.storage.types import UTCDateTime
 
 # Replies on these channels are shown at once (HTTP response, terminal), not sent later.
 SYNCHRONOUS_CHANNELS = frozenset({"web", "terminal"})
@@ -108,21 +112,75 @@ def forget_replies(session: Session, channel: str, address: str) -> None:
     ).values(body=[]))
 
 
+def proactive_row(*, channel: str, address: str, key: str, purpose: Purpose, messages: Sequence[Outbound],
+                  now: datetime, due_at: datetime, urgent: bool) -> dict[str, Any]:
+    """A proactive message (not a reply) as one outbox row's values, queued and due at ``due_at``."""
+    return {
+        "channel": channel, "address": address, "idempotency_key": key, "purpose": purpose.value,
+        "body": to_body(messages), "status": Status.QUEUED.value, "urgent": urgent, "due_at": due_at,
+        "next_attempt_at": due_at, "attempts": 0, "parts_sent": 0, "provider_ids": [],
+        "created_at": now, "updated_at": now,
+    }
+
+
 def queue(session: Session, *, channel: str, address: str, key: str, purpose: Purpose,
           messages: Sequence[Outbound], now: datetime, due_at: datetime | None = None,
           urgent: bool = False) -> bool:
     """Queue a proactive message; False (and nothing written) if that key was queued for them before."""
-    values = {
-        "channel": channel, "address": address, "idempotency_key": key, "purpose": purpose.value,
-        "body": to_body(messages), "status": Status.QUEUED.value, "urgent": urgent, "due_at": due_at or now,
-        "next_attempt_at": due_at or now, "attempts": 0, "parts_sent": 0, "provider_ids": [],
-        "created_at": now, "updated_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    build = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    result = session.execute(build(OUTBOX).values(values).on_conflict_do_nothing(
-        index_elements=["channel", "address", "idempotency_key"]))
-    return bool(result.rowcount)
+    values = proactive_row(channel=channel, address=address, key=key, purpose=purpose, messages=messages, now=now,
+                           due_at=due_at or now, urgent=urgent)
+    build = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # RETURNING tells what happened on both databases (PostgreSQL's rowcount is -1 with an implicit one).
+    inserted = session.execute(build(OUTBOX).values(values).on_conflict_do_nothing(
+        index_elements=["channel", "address", "idempotency_key"]).returning(OUTBOX.c.id)).first()
+    return inserted is not None
+
+
+def queue_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Queue many proactive messages (``proactive_row``s) at once, skipping any already queued.
+
+    A send to 100,000 subscribers cannot afford a statement per row, so the same unique key that
+    makes ``queue`` safe to repeat makes a batch safe to repeat (a send resumed after a crash skips
+    everyone already queued). PostgreSQL gets one INSERT ... SELECT FROM unnest(arrays) per batch:
+    the values that differ from row to row (address, text, due time) as arrays and the rest once.
+    An executemany runs one statement per row (three times slower) and a multi-row VALUES makes the
+    driver parse a query of thousands of placeholders. SQLite gets sqlite3's executemany, a C loop.
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(sqlite_insert(OUTBOX).on_conflict_do_nothing(
+            index_elements=["channel", "address", "idempotency_key"]), rows)
+        return
+    first = rows[0]
+    varying = tuple(name for name in first if name == "address" or any(row[name] != first[name] for row in rows))
+    fixed = tuple(name for name in first if name not in varying)
+    values = {name: [_bindable(name, row[name]) for row in rows] for name in varying}
+    values.update({name: _bindable(name, first[name]) for name in fixed})
+    with session.connection().connection.driver_connection.cursor() as cursor:
+        cursor.execute(_unnest_insert(varying, fixed), values)
+
+
+def _bindable(name: str, value: Any) -> Any:
+    return json.dumps(value) if isinstance(OUTBOX.c[name].type, JSON) else value
+
+
+@lru_cache(maxsize=16)
+def _unnest_insert(varying: tuple[str, ...], fixed: tuple[str, ...]) -> str:
+    arrays = ", ".join(f"CAST(%({name})b AS {_pg_type(name)}[])" for name in varying)
+    selected = ", ".join([f"u.{name}" for name in varying] + [f"CAST(%({name})s AS {_pg_type(name)})" for name in fixed])
+    return (f"INSERT INTO outbox ({', '.join(varying + fixed)}) SELECT {selected} "
+            f"FROM unnest({arrays}) AS u({', '.join(varying)}) "
+            "ON CONFLICT (channel, address, idempotency_key) DO NOTHING")
+
+
+def _pg_type(name: str) -> str:
+    column_type = OUTBOX.c[name].type
+    if isinstance(column_type, JSON):
+        return "JSON"
+    if isinstance(column_type, UTCDateTime):
+        return "TIMESTAMP WITH TIME ZONE"
+    return str(column_type.compile(dialect=postgresql.dialect()))
 
 
 def unsent(connection: Connection | Session, now: datetime) -> tuple[int, float]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.campaigns import fanout, lifecycle
 from bot.campaigns.alerts import alert_draft, send_alert
 from bot.campaigns.audience import AudienceSpec
-from bot.campaigns.enqueue import outbox_row, queue_many
+from bot.delivery.outbox import proactive_row as outbox_row, queue_many
 from bot.campaigns.wake import _claim, send_due
 from bot.delivery.outbox import Purpose, queue
 from bot.messages import Outbound

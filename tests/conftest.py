@@ -180,3 +180,21 @@ def live_server(service):
 
     with LiveServer(create_app(service)) as server:
         yield server
+
+
+def service_with_workers(settings: Settings, sessions, interpreter, channels: dict, evidence_dir: Path,
+                         clock=None):
+    """A service as `bizwatch serve` builds it, sender workers started: the engine wakes them when a turn
+    commits a reply for a provider channel. The caller stops them (``service.stop_workers()``)."""
+    from bot.delivery.wakeup import Wakeup
+    from bot.evidence.store import FolderStore
+    from bot.service import Service
+
+    wakeup = Wakeup(settings.database_url)
+    engine = Engine(sessions, interpreter, settings, flows=default_flows(),
+                    capabilities={**CAPABILITIES, **{name: c.capabilities for name, c in channels.items()}},
+                    on_queued=wakeup, **({"clock": clock} if clock is not None else {}))
+    service = Service(settings=settings, database=sessions.kw["bind"], sessions=sessions, interpreter=interpreter,
+                      engine=engine, evidence=FolderStore(evidence_dir), channels=channels, wakeup=wakeup)
+    assert service.start_workers()
+    return service

@@ -168,6 +168,10 @@ def confirm(session: Session, subscription: Subscription, *, now: datetime, word
     subscription.updated_at = now
     record_consent(session, channel=subscription.channel, address=subscription.address, action="opt_in",
                    source=Source.CONVERSATION.value, wording=wording, at=now)
+    # A new, explicit consent lifts an earlier opt-out of ours (Telegram /stop); a carrier's block (SMS
+    # STOP) cannot reach here, since a STOPped number's texts never reach the conversation.
+    session.execute(update(Contact).where(Contact.channel == subscription.channel,
+                                          Contact.address == subscription.address).values(opted_out_at=None))
 
 
 def change(subscription: Subscription, *, now: datetime, topics: Sequence[str] | None = None,

@@ -40,6 +40,8 @@ class Claimed:
     parts_sent: int
     provider_ids: list[str]
     urgent: bool
+    purpose: str = "reply"
+    created_at: datetime | None = None
     # Whether the recipient may be sent to, as read in the claim's transaction, and when (monotonic).
     refusal: str | None = None
     checked_at: float = 0.0
@@ -67,10 +69,11 @@ def claim(session: Session, channels: Sequence[str], owner: str, now: datetime, 
         .values(status=SENDING, lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds),
                 attempts=row.c.attempts + 1, updated_at=now)
         .returning(row.c.id, row.c.channel, row.c.address, row.c.body, row.c.attempts, row.c.parts_sent,
-                   row.c.provider_ids, row.c.urgent)
+                   row.c.provider_ids, row.c.urgent, row.c.purpose, row.c.created_at)
     ).all()
     rows = sorted((Claimed(r.id, r.channel, r.address, r.body, r.attempts, r.parts_sent, list(r.provider_ids or []),
-                           bool(r.urgent)) for r in claimed), key=lambda c: (not c.urgent, c.id))
+                           bool(r.urgent), r.purpose, r.created_at) for r in claimed),
+                  key=lambda c: (not c.urgent, c.id))
     if rows:
         session.execute(insert(EVENTS), [
             {"outbox_id": r.id, "at": now, "kind": "attempt", "status": SENDING, "provider_id": None,

@@ -9,31 +9,53 @@ the same reason instead of being tried one by one.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.claim import QUEUED
 from bot.delivery.errors import RecipientGone
-from bot.delivery.outbox import EVENTS, OUTBOX, Status
+from bot.delivery.outbox import EVENTS, OUTBOX, Purpose, Status
 from bot.storage.models import Consent, Contact
 
 OPTED_OUT = "opted_out"
+REPLY = Purpose.REPLY.value
 UNREACHABLE = "unreachable"
 
 
-def refusals(session: Session, recipients: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """``opted_out`` or ``unreachable`` for each (channel, address) nothing may be sent to now."""
+@dataclass(frozen=True)
+class Refusal:
+    reason: str  # OPTED_OUT or UNREACHABLE
+    since: datetime
+
+
+def refusals(session: Session, recipients: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Refusal]:
+    """For each (channel, address) that opted out or cannot be reached: why, and since when."""
     wanted = list(set(recipients))
     if not wanted:
         return {}
     rows = session.execute(select(Contact.channel, Contact.address, Contact.opted_out_at, Contact.unreachable_at)
                            .where(tuple_(Contact.channel, Contact.address).in_(wanted),
                                   (Contact.opted_out_at.is_not(None)) | (Contact.unreachable_at.is_not(None))))
-    return {(r.channel, r.address): OPTED_OUT if r.opted_out_at is not None else UNREACHABLE for r in rows}
+    return {(r.channel, r.address): Refusal(OPTED_OUT, r.opted_out_at) if r.opted_out_at is not None
+            else Refusal(UNREACHABLE, r.unreachable_at) for r in rows}
+
+
+def refused(refusal: Refusal | None, purpose: str, created_at: datetime | None) -> str | None:
+    """Why this message may not go, if it may not.
+
+    Nothing the service sends first (alerts, reminders, updates) goes to someone who opted out. A
+    reply written after they opted out answers something they sent us since (on Telegram, after
+    /stop; the SMS carrier drops a STOPped number's texts, so none arise there) and still goes.
+    """
+    if refusal is None:
+        return None
+    if refusal.reason == OPTED_OUT and purpose == REPLY and created_at is not None and created_at >= refusal.since:
+        return None
+    return refusal.reason
 
 
 def mark_gone(session: Session, channel: str, address: str, error: RecipientGone, now: datetime) -> list[int]:

@@ -46,7 +46,7 @@ from bot.delivery.claim import Claimed, claim, release
 from bot.delivery.errors import PermanentFailure, RecipientGone, RetryLater
 from bot.delivery.outbox import from_body
 from bot.delivery.rates import SendRates, Stopped
-from bot.delivery.recipients import mark_gone, refusals
+from bot.delivery.recipients import mark_gone, refusals, refused
 from bot.delivery.retry import RetryPolicy
 from bot.delivery.wakeup import Wakeup
 from bot.storage.types import utcnow
@@ -130,8 +130,9 @@ class Worker:
     def _claim(self, limit: int) -> list[Claimed]:
         def claim_and_check(session: Session) -> list[Claimed]:
             rows = claim(session, list(self.channels), self.owner, self.clock(), self.lease_seconds, limit)
-            refused, now = refusals(session, ((r.channel, r.address) for r in rows)), time.monotonic()
-            return [dataclasses.replace(r, refusal=refused.get((r.channel, r.address)), checked_at=now) for r in rows]
+            known, now = refusals(session, ((r.channel, r.address) for r in rows)), time.monotonic()
+            return [dataclasses.replace(r, refusal=refused(known.get((r.channel, r.address)), r.purpose, r.created_at),
+                                        checked_at=now) for r in rows]
 
         return self._write(claim_and_check)
 
@@ -184,8 +185,8 @@ class Worker:
             return
         reason = row.refusal
         if time.monotonic() - row.checked_at > RECHECK_SECONDS:  # it waited: they may have said STOP since
-            reason = self._write(lambda session: refusals(session, [(row.channel, row.address)])).get(
-                (row.channel, row.address))
+            known = self._write(lambda session: refusals(session, [(row.channel, row.address)]))
+            reason = refused(known.get((row.channel, row.address)), row.purpose, row.created_at)
         if reason is not None:
             self._finish(row, ledger.failed, code=reason, detail=f"not sent: the recipient is {reason}")
             return

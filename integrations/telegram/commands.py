@@ -28,6 +28,7 @@ COMMANDS = (
     Command("help", "How this works", "help"),
     Command("cancel", "Stop what we're doing", "cancel"),
     Command("start", "Start again from the menu", "hello"),
+    Command("stop", "Stop all alerts, reminders and updates from us", "stop"),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 KEEPS_ARGUMENTS = frozenset({"report", "advice", "status", "help", "cancel"})
@@ -52,3 +53,9 @@ def words_for(text: str) -> str:
     if name not in KEEPS_ARGUMENTS:
         return command.words
     return f"{command.words} {rest}".strip()
+
+
+def is_stop(text: str) -> bool:
+    """The /stop command: it opts the chat out of everything we would send first, before any dialogue."""
+    match = COMMAND.match(text.strip())
+    return match is not None and match.group("name").lower() == "stop"

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from telegram import CallbackQuery, Chat, Message, Update
 
-from integrations.telegram.commands import words_for
+from integrations.telegram.commands import is_stop, words_for
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Incoming:
     received_at: datetime
     message: Message | None = None  # carrying a photo or a document to fetch
     tap: CallbackQuery | None = None
+    stop: bool = False  # /stop: opt out of everything we would send first (handled before the dialogue)
 
 
 def incoming(update: Update) -> Incoming | None:
@@ -35,7 +36,8 @@ def incoming(update: Update) -> Incoming | None:
         return None
     text = words_for(message.text) if message.text else (message.caption or "")
     media = message if (message.photo or message.document) else None
-    return Incoming(str(message.chat.id), text, message.date or _now(), message=media)
+    return Incoming(str(message.chat.id), text, message.date or _now(), message=media,
+                    stop=is_stop(message.text or ""))
 
 
 def _tap(query: CallbackQuery) -> Incoming | None:

@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, Chat, ChatMember, ChatMemberUpdated, Update
 from telegram.error import TelegramError
 
+from bot.delivery.consent import opt_out
+from bot.delivery.outbox import record_reply, stored_reply
 from bot.engine import Engine
-from bot.messages import Inbound
+from bot.messages import Inbound, Outbound
 from bot.service import Service
 from integrations.telegram import CHANNEL
 from integrations.telegram.client import BotClient
@@ -37,6 +39,8 @@ from integrations.telegram.reachability import set_reachable
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 PASSED = "That was an earlier question. Please answer the latest one."
+STOPPED = ("Done: you won't get any more alerts, reminders or updates from us here. If you write to me, I'll "
+           "still answer. To get crime alerts again, say 'sign me up for alerts'.")
 
 
 class ChatLocks:
@@ -105,7 +109,7 @@ class UpdateHandler:
         attachments = await self.evidence.attachments(bot, said.message) if said.message is not None else ()
         inbound = Inbound(channel=CHANNEL, address=said.address, message_id=str(update_id), text=text,
                           received_at=said.received_at, attachments=attachments)
-        await asyncio.to_thread(self._handle, inbound)
+        await asyncio.to_thread(self._stop if said.stop else self._handle, inbound)
         if said.tap is not None:
             await self._tidy_keyboard(bot, said)
 
@@ -113,6 +117,21 @@ class UpdateHandler:
         # Someone writing to the bot has not blocked it (Telegram asks them to unblock first).
         set_reachable(self.sessions, inbound.address, True, inbound.received_at)
         self.engine.handle(inbound)  # the replies are in the outbox; the sender workers send them
+
+    def _stop(self, inbound: Inbound) -> None:
+        """/stop: nothing more that we send first (alerts, reminders, updates); the reply says so.
+
+        Recorded as the turn for this update (the reply row's key), so a redelivered /stop is one opt-out.
+        """
+        with self.sessions.begin() as session:
+            if stored_reply(session, inbound.channel, inbound.address, inbound.message_id) is not None:
+                return
+            opt_out(session, inbound.channel, inbound.address, source="telegram_command", wording="/stop",
+                    now=inbound.received_at)
+            record_reply(session, inbound.channel, inbound.address, inbound.message_id, [Outbound(STOPPED)],
+                         inbound.received_at)
+        if self.engine.on_queued is not None:
+            self.engine.on_queued(inbound.channel)
 
     @staticmethod
     async def _tidy_keyboard(bot: Bot, said: Incoming) -> None:

@@ -32,7 +32,7 @@ from bot.delivery.outbox import Status, record_reply, stored_reply, turn_key
 from bot.messages import Inbound, Outbound
 from bot.service import Service
 from bot.storage.models import OutboxMessage
-from integrations.twilio.consent import is_opted_out, opt_in, opt_out
+from bot.delivery.consent import is_opted_out, opt_in, opt_out
 from integrations.twilio.keywords import HELP_TEXT, Keyword, carrier_word, keyword_of
 from integrations.twilio.media import Media, MediaFetcher, media_of
 from integrations.twilio.window import HOLD_PREFIX

@@ -1,10 +1,11 @@
 """Opting out and back in: the contact's flag, the consent record, and the messages still waiting.
 
 PECR asks us to honour an opt-out at once and to keep a record of consent (when, how, what for):
-``opt_out`` sets ``contacts.opted_out_at``, writes a ``consents`` row and cancels everything still
-queued or held for that address in the same transaction, so nothing more goes out; ``opt_in``
-clears the flag and records that too. Both act on one channel and address: SMS STOP stops every
-text to that phone (as Twilio's block does), WhatsApp STOP every WhatsApp message.
+``opt_out`` sets ``contacts.opted_out_at``, writes a ``consents`` row, ends the address's alert
+subscriptions and cancels everything still queued or held for it, in the same transaction, so
+nothing more goes out; ``opt_in`` clears the flag and records that too. Both act on one channel and
+address, whatever the channel: SMS STOP stops every text to that phone (as Twilio's block does),
+WhatsApp STOP every WhatsApp message, Telegram /stop every Telegram message we would send first.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.campaigns.subscriptions import end_everything
 from bot.delivery.outbox import Status
 from bot.storage.models import Consent, Contact, DeliveryEvent, OutboxMessage
 
@@ -46,6 +48,7 @@ def opt_out(session: Session, channel: str, address: str, *, source: str, wordin
         contact.opted_out_at = now
     session.add(Consent(channel=channel, address=address, action="opt_out", scope=SCOPE_ALL, source=source,
                         wording=wording, at=now))
+    end_everything(session, channel, address, now)
     cancelled = cancel_waiting(session, channel, address, now, f"opted out ({wording})")
     log.info("%s address opted out (%s); %d waiting messages cancelled", channel, source, cancelled)
     return cancelled

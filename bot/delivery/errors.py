@@ -36,3 +36,13 @@ class RecipientGone(DeliveryError):
 
 class PermanentFailure(DeliveryError):
     """This message cannot be delivered as it is (an invalid number, a landline, a bad request)."""
+
+
+class Hold(DeliveryError):
+    """Not now, and not by retrying: the message waits for something the person's next message brings
+    (WhatsApp's 24-hour window). The row is set aside as ``held`` with ``reason``; the channel's
+    inbound side releases it."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(code, reason)
+        self.reason = reason

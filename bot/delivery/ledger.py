@@ -69,6 +69,16 @@ def retry_at(session: Session, outbox_id: int, owner: str, now: datetime, when: 
     return True
 
 
+def held(session: Session, outbox_id: int, owner: str, now: datetime, *, code: str, detail: str) -> bool:
+    """Set aside until the person's next message releases it (``hold_reason`` says why)."""
+    if not session.execute(update(OUTBOX).where(_held(outbox_id, owner)).values(
+            status=Status.HELD.value, lease_owner=None, lease_until=None, error_code=code[:40],
+            hold_reason=detail[:120], updated_at=now)).rowcount:
+        return False
+    event(session, outbox_id, now, Status.HELD.value, error_code=code, detail=detail)
+    return True
+
+
 def failed(session: Session, outbox_id: int, owner: str, now: datetime, *, code: str, detail: str) -> bool:
     """Given up for good, with the reason."""
     if not session.execute(update(OUTBOX).where(_held(outbox_id, owner)).values(

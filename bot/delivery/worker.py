@@ -12,6 +12,7 @@ lease before the send, so a row is never sent by two workers because one of them
 
 What a channel raises decides what happens next (``bot.delivery.errors``):
 
+- ``Hold``: set aside as held with the reason, until the person's next message releases it;
 - ``RetryLater``: back to the queue after a backoff (or the provider's Retry-After), failed after
   ``max_attempts``;
 - ``RecipientGone``: the contact is marked unreachable or opted out, and this and everything else
@@ -43,7 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Part, SendingChannel
 from bot.delivery import ledger
 from bot.delivery.claim import Claimed, claim, release
-from bot.delivery.errors import PermanentFailure, RecipientGone, RetryLater
+from bot.delivery.errors import Hold, PermanentFailure, RecipientGone, RetryLater
 from bot.delivery.outbox import from_body
 from bot.delivery.rates import SendRates, Stopped
 from bot.delivery.recipients import mark_gone, refusals, refused
@@ -223,6 +224,10 @@ class Worker:
             provider_id = channel.send(row.address, parts[index])
         except RecipientGone as error:
             self._gone(row, error)
+            return False
+        except Hold as error:
+            log.info("outbox %d on %s held: %s", row.id, row.channel, error.code)
+            self._finish(row, ledger.held, code=error.code, detail=error.reason)
             return False
         except PermanentFailure as error:
             log.info("outbox %d failed on %s: %s", row.id, row.channel, error.code)

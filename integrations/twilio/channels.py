@@ -22,7 +22,7 @@ from datetime import datetime
 from bot.channels.base import Part, SendingChannel, split_for
 from bot.channels.plain import render_plain
 from bot.config import Settings
-from bot.delivery.errors import RetryLater
+from bot.delivery.errors import Hold
 from bot.messages import ChannelCapabilities, Outbound
 from bot.storage.types import utcnow
 from integrations.twilio import STATUS_PATH
@@ -32,20 +32,16 @@ from integrations.twilio.sending import TwilioSender
 from integrations.twilio.window import Facts, FactsLookup, Route, WindowLookup, Way, whatsapp_route
 
 WHATSAPP_PREFIX = "whatsapp:"
-HOLD_RETRY_SECONDS = 3600.0
 TEMPLATE_VARIABLE_CHARS = 1000
 _TWO_WAY = re.compile(r"\+?[0-9]+")
 
 
-class Held(RetryLater):
-    """The message must wait for something the person's next message brings (the WhatsApp window).
-
-    A sender worker that knows it marks the row ``held`` with ``hold_reason`` (the WhatsApp webhook
-    releases such rows when the person writes); to one that does not, it is a RetryLater in an hour.
-    """
+class Held(Hold):
+    """The WhatsApp message must wait for the person's next message (outside the 24-hour window, with
+    no template or SMS to send instead); the WhatsApp webhook releases such rows when they write."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__("whatsapp-window", reason, HOLD_RETRY_SECONDS)
+        super().__init__("whatsapp-window", reason)
         self.hold_reason = reason
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.delivery.errors import PermanentFailure, RecipientGone, RetryLater
+from bot.delivery.errors import Hold, PermanentFailure, RecipientGone, RetryLater
 from bot.delivery.outbox import Purpose
 from bot.delivery.wakeup import Wakeup
 from bot.engine import Engine
@@ -137,6 +137,19 @@ def test_a_message_that_cannot_be_delivered_fails_at_once(sessions, clock):
     failed = row(sessions, outbox_id)
     assert (failed.status, failed.error_code, failed.attempts) == ("failed", "30006", 1)
     assert sms.calls == 1
+
+
+def test_a_message_that_must_wait_for_the_person_is_held_with_the_reason_not_retried(sessions, clock):
+    whatsapp = TestChannel("whatsapp")
+    whatsapp.will(PHONE, Hold("whatsapp-window", "outside the 24-hour window, no template"))
+    outbox_id = send_later(sessions, "whatsapp", PHONE, "Your report was received.", now=clock())
+    worker = make_worker(sessions, [whatsapp], clock)
+    worker.drain()
+    clock.advance(hours=2)
+    worker.drain()  # held rows are not claimed again: the person's next message releases them
+    held = row(sessions, outbox_id)
+    assert (held.status, held.hold_reason, held.attempts) == ("held", "outside the 24-hour window, no template", 1)
+    assert whatsapp.calls == 1
 
 
 def test_an_unexpected_error_is_retried_and_logged_without_the_message(sessions, clock, caplog):

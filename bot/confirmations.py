@@ -17,11 +17,16 @@ from bot.messages import Button
 from bot.routing import Router
 from bot.state import Pending
 
-# Offered to someone returning to a flow they left idle.
-RESUME_OPTIONS = (Button("Carry on", "carry on"), Button("Start again", "start again"),
-                  Button("Cancel it", "cancel it"))
 RESUME_PROMPT = "Would you like to carry on where you left off?"
-CONFIRMING_WORDS = ("yes cancel it", "yes, cancel it", "yes start again", "cancel it")
+CONFIRMING_WORDS = ("yes cancel it", "yes, cancel it", "yes start again", "cancel it", "yes delete it",
+                    "yes, delete it", "delete it")
+
+
+def resume_options(turn: Turn) -> tuple[Button, ...]:
+    """Offered to someone returning to a flow they left idle, in the channel's word for cancelling
+    (SMS: "delete", since CANCEL texted on its own would unsubscribe them from everything)."""
+    cancel = f"{turn.capabilities.cancel_word} it"
+    return (Button("Carry on", "carry on"), Button("Start again", "start again"), Button(cancel.capitalize(), cancel))
 
 
 class Confirmations:
@@ -34,7 +39,7 @@ class Confirmations:
     def offer_resume(self, turn: Turn, flow: Flow) -> None:
         turn.state.pending = Pending.RESUME
         turn.say(f"Welcome back. You were part-way through {flow.progress(turn)}. Carry on where you left off?",
-                 RESUME_OPTIONS)
+                 resume_options(turn))
 
     def confirm(self, turn: Turn, flow: Flow, pending: Pending) -> None:
         """Ask the flow's "are you sure?" first, or act at once when there is nothing to lose."""
@@ -47,11 +52,11 @@ class Confirmations:
     def ask(self, turn: Turn, flow: Flow, pending: Pending) -> None:
         """Ask the question waiting for an answer (again, after an interruption such as 999 guidance)."""
         if pending is Pending.RESUME:
-            turn.say(RESUME_PROMPT, RESUME_OPTIONS)
+            turn.say(RESUME_PROMPT, resume_options(turn))
         elif pending is Pending.SWITCH:
             turn.say(SWITCH_PROMPT, SWITCH_OPTIONS)
         else:
-            yes = "Yes, cancel it" if pending is Pending.CANCEL else "Yes, start again"
+            yes = f"Yes, {turn.capabilities.cancel_word} it" if pending is Pending.CANCEL else "Yes, start again"
             turn.say(self._question(flow, pending) or "", (Button(yes, "yes"), Button("No, carry on", "no")))
 
     @staticmethod
@@ -73,7 +78,7 @@ class Confirmations:
                 turn.state.pending = None
                 self._act(turn, flow, Pending.RESTART if name == "restart" else Pending.CANCEL)
             else:
-                turn.say(RESUME_PROMPT, RESUME_OPTIONS)
+                turn.say(RESUME_PROMPT, resume_options(turn))
             return
         turn.state.pending = None
         if pending is Pending.SWITCH:

@@ -340,3 +340,15 @@ def test_a_report_for_a_message_we_never_sent_is_let_go(bizwatch: Bizwatch) -> N
     form = {"MessageSid": "SM" + "9" * 32, "MessageStatus": "delivered", "To": USER}
     assert bizwatch.post(STATUS_PATH, form).status_code == 204
     assert bizwatch.rows() == []
+
+
+def test_abandoning_or_coming_back_by_text_never_offers_a_carrier_word(bizwatch: Bizwatch, clock) -> None:
+    bizwatch.text("report a crime")
+    asked = bizwatch.text("delete")  # SMS's word for cancelling (CANCEL alone would unsubscribe them)
+    assert any("Yes, delete it" in text for text in asked), asked
+    assert all(offered_opt_out_words(text) == set() for text in asked)
+    bizwatch.text("2")  # No, carry on
+    clock.advance(hours=3)
+    offer = bizwatch.text("hello")
+    assert any("Delete it" in text for text in offer), offer
+    assert all(offered_opt_out_words(text) == set() for text in offer)

@@ -63,11 +63,13 @@ def _purge_messages(session: Session, now: datetime, retention: Retention) -> in
 
 
 def _purge_contacts(session: Session, now: datetime, retention: Retention) -> int:
-    """Contacts with no report left and no conversation since the cutoff."""
+    """Contacts with no report left, no conversation since the cutoff, and no opt-out to remember."""
     cutoff = now - timedelta(days=retention.contact_retention_days)
     has_report = exists().where(Report.contact_id == Contact.id)
     recently_active = exists().where(and_(Conversation.channel == Contact.channel,
                                           Conversation.address == Contact.address,
                                           Conversation.last_active_at >= cutoff))
-    idle = select(Contact.id).where(Contact.updated_at < cutoff, ~has_report, ~recently_active)
+    # An opted-out contact is kept: it is the record that stops anything more going to that address.
+    idle = select(Contact.id).where(Contact.updated_at < cutoff, Contact.opted_out_at.is_(None), ~has_report,
+                                    ~recently_active)
     return session.execute(delete(Contact).where(Contact.id.in_(idle))).rowcount or 0

@@ -120,7 +120,9 @@ def test_contacts_go_once_idle_past_retention_with_no_reports(sessions, settings
                            updated_at=now - timedelta(days=200))
         recent = Contact(channel="sms", address="+4", created_at=now - timedelta(days=10),
                          updated_at=now - timedelta(days=10))
-        session.add_all([idle, reported, chatting, recent])
+        stopped = Contact(channel="sms", address="+5", created_at=now - timedelta(days=200),
+                          updated_at=now - timedelta(days=200), opted_out_at=now - timedelta(days=200))
+        session.add_all([idle, reported, chatting, recent, stopped])
         session.flush()
         session.add(Report(channel="sms", status="submitted", reference="BW-TEST-0001", contact_id=reported.id))
         session.add(Conversation(channel="sms", address="+3", data={}, last_active_at=now - timedelta(days=5)))
@@ -128,7 +130,7 @@ def test_contacts_go_once_idle_past_retention_with_no_reports(sessions, settings
         result = purge(session, now, settings)
     assert result.contacts == 1 and "1 idle contact" in str(result)
     with sessions() as session:
-        assert sorted(session.scalars(select(Contact.address))) == ["+2", "+3", "+4"]
+        assert sorted(session.scalars(select(Contact.address))) == ["+2", "+3", "+4", "+5"]  # +5: its STOP is kept
 
 
 def test_db_purge_does_not_build_the_language_model(settings, sessions, tmp_path):

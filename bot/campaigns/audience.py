@@ -10,8 +10,8 @@ which is what they signed up for; urgent alerts still count towards later caps. 
 one subscription per channel and address, so a subscriber matching on two topics or two areas
 still gets one message.
 
-TODO(lead): the alerts branch owns ``bot/campaigns/subscriptions.py``; reconcile this query with
-its own (status names, what an empty topic or area list means, named areas).
+Who receives at all, and what matches a campaign's topics, areas (named areas included), sectors
+and channels, is ``bot.campaigns.subscriptions.matching``: the same rule the alerts side uses.
 """
 
 from __future__ import annotations
@@ -20,19 +20,15 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy import Text, and_, cast, func, select
 from sqlalchemy.orm import Session
 
-from bot.campaigns import standin_vocabulary as vocabulary  # TODO(lead): use bot.campaigns.vocabulary
-from bot.delivery.outbox import Purpose, Status
-from bot.storage.models import Contact, OutboxMessage, Subscription
-
-CAP_DAYS = 7
-COUNTED = (Purpose.ALERT.value, Purpose.CAMPAIGN.value)
+from bot.campaigns import subscriptions, vocabulary
+from bot.storage.models import Contact, Subscription
 
 
 @dataclass(frozen=True)
@@ -57,8 +53,8 @@ class AudienceSpec:
                         out.append(code)
             return tuple(out)
 
-        districts = dict.fromkeys(vocabulary.district(a) or a for a in codes(areas, upper=True))
-        return cls(topics=codes(topics), areas=tuple(districts), sectors=codes(sectors), channels=codes(channels))
+        return cls(topics=codes(topics), areas=tuple(dict.fromkeys(_area(a) for a in codes(areas, upper=True))),
+                   sectors=codes(sectors), channels=codes(channels))
 
     def problems(self) -> list[str]:
         """Codes no subscription can have, with what is allowed."""
@@ -68,7 +64,8 @@ class AudienceSpec:
                 for s in self.sectors if s not in vocabulary.SECTORS]
         out += [f"unknown channel {c!r} (channels: {', '.join(vocabulary.CHANNELS)})"
                 for c in self.channels if c not in vocabulary.CHANNELS]
-        out += [f"{a!r} is not a postcode district such as WS1" for a in self.areas if vocabulary.district(a) != a]
+        out += [f"{a!r} is not a postcode district such as WS1, nor a named area "
+                f"({', '.join(vocabulary.NAMED_AREAS)})" for a in self.areas if not _known_area(a)]
         return out
 
     def reaches(self, channel: str) -> bool:
@@ -84,6 +81,22 @@ class AudienceSpec:
     def as_dict(self) -> dict[str, list[str]]:
         return {"topics": list(self.topics), "areas": list(self.areas), "sectors": list(self.sectors),
                 "channels": list(self.channels)}
+
+
+def _known_area(code: str) -> bool:
+    """Whether ``code`` is an area a subscription can hold."""
+    try:
+        return vocabulary.area_code(code) == code
+    except vocabulary.UnknownWord:
+        return False
+
+
+def _area(typed: str) -> str:
+    """The stored area code for what a lead typed (a district, a postcode, a named area), else as typed."""
+    try:
+        return vocabulary.area_code(typed)
+    except vocabulary.UnknownWord:
+        return typed
 
 
 @dataclass(frozen=True)
@@ -113,36 +126,26 @@ class Audience:
 
 def resolve(session: Session, spec: AudienceSpec, now: datetime, zone: ZoneInfo, *, ignore_cap: bool = False,
             this_send: str | None = None) -> Audience:
-    """The audience now. ``this_send`` is the send's outbox key: its own rows (a send resumed after a
-    crash) do not count towards anyone's cap."""
+    """The audience now: the subscriptions ``bot.campaigns.subscriptions.matching`` lets in (the one rule
+    for who receives), less those their weekly cap holds back. ``this_send`` is the send's outbox key:
+    its own rows (a send resumed after a crash) do not count towards anyone's cap."""
     sub = Subscription
-    # The JSON lists come back as their text and are decoded once per distinct value (most subscribers
-    # share a few combinations), which is most of the time a 100,000-subscriber send takes otherwise.
+    wanted = subscriptions.Audience(topics=spec.topics, areas=spec.areas, sectors=spec.sectors,
+                                    channels=spec.channels)
+    # The JSON areas come back as their text and are decoded once per distinct value (most subscribers
+    # share a few), which is most of the time a 100,000-subscriber send takes otherwise.
     rows = select(sub.channel, sub.address, func.coalesce(sub.business_name, Contact.business_name),
-                  cast(sub.topics, Text), cast(sub.areas, Text), sub.max_per_week) \
+                  cast(sub.areas, Text), sub.max_per_week) \
         .outerjoin(Contact, and_(Contact.channel == sub.channel, Contact.address == sub.address)) \
-        .where(or_(sub.status == "active",
-                   and_(sub.status == "paused", sub.paused_until.is_not(None), sub.paused_until <= now)),
-               or_(sub.paused_until.is_(None), sub.paused_until <= now),
-               sub.confirmed_at.is_not(None), Contact.opted_out_at.is_(None), Contact.unreachable_at.is_(None)) \
-        .order_by(sub.id)
-    if spec.channels:
-        rows = rows.where(sub.channel.in_(spec.channels))
-    if spec.sectors:
-        rows = rows.where(sub.sector.in_(spec.sectors))
-    counts = {} if ignore_cap else sent_recently(session, now, zone, exclude_key=this_send)
-    topics, areas = frozenset(spec.topics), spec.areas
+        .where(subscriptions.matching(session, wanted, now)).order_by(sub.id)
+    counts = {} if ignore_cap else subscriptions.sent_this_week(session, now, zone=zone, exclude_key=this_send)
     audience = Audience()
-    for channel, address, business_name, their_topics, their_areas, cap in session.connection().execute(rows):
-        if topics and not _shares_topic(topics, their_topics):
-            continue
-        shared, area = _shared_area(areas, _codes(their_areas))
-        if not shared:
-            continue
+    for channel, address, business_name, their_areas, cap in session.connection().execute(rows):
         if counts.get((channel, address), 0) >= cap:
             audience.capped += 1
             continue
-        audience.recipients.append(Recipient(channel, address, business_name, area))
+        audience.recipients.append(Recipient(channel, address, business_name, _named_area(spec.areas,
+                                                                                            _codes(their_areas))))
     return audience
 
 
@@ -152,30 +155,6 @@ def _codes(stored: str | None) -> tuple[str, ...]:
     return tuple(str(code).upper() for code in json.loads(stored or "[]"))
 
 
-@lru_cache(maxsize=4096)
-def _shares_topic(topics: frozenset[str], stored: str | None) -> bool:
-    """Whether a subscriber's stored topics (empty: any) include one of ``topics``."""
-    theirs = json.loads(stored or "[]")
-    return not theirs or not topics.isdisjoint(theirs)
-
-
-def _shared_area(areas: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[bool, str | None]:
-    """Whether they are in one of the campaign's areas, and the area to name in their message."""
-    if not areas or not theirs:
-        return True, (theirs or areas or (None,))[0]
-    shared = next((a for a in areas if a in theirs), None)
-    return shared is not None, shared
-
-
-def sent_recently(session: Session, now: datetime, zone: ZoneInfo, *,
-                  exclude_key: str | None = None) -> dict[tuple[str, str], int]:
-    """Alerts and campaign messages queued to each address in the last ``CAP_DAYS`` local days (not cancelled)."""
-    first_day = now.astimezone(zone).date() - timedelta(days=CAP_DAYS - 1)
-    since = datetime.combine(first_day, time(0), tzinfo=zone)
-    query = select(OutboxMessage.channel, OutboxMessage.address, func.count()).where(
-        OutboxMessage.purpose.in_(COUNTED), OutboxMessage.created_at >= since,
-        OutboxMessage.status != Status.CANCELLED.value,
-    ).group_by(OutboxMessage.channel, OutboxMessage.address)
-    if exclude_key is not None:
-        query = query.where(OutboxMessage.idempotency_key != exclude_key)
-    return {(channel, address): count for channel, address, count in session.execute(query)}
+def _named_area(areas: tuple[str, ...], theirs: tuple[str, ...]) -> str | None:
+    """The area to name in their message: one of the campaign's that they chose, else their own first."""
+    return next((a for a in areas if a in theirs), None) or (theirs or areas or (None,))[0]

@@ -27,7 +27,6 @@ from bot.campaigns.audience import AudienceSpec
 from bot.campaigns.lifecycle import CampaignDraft, DraftRefused, NotAllowed, draft_of
 from bot.campaigns.presets import Preset, PresetError, get_preset, load_presets
 from bot.campaigns.preview import preview as build_preview
-from bot.campaigns.preview import send_rates
 from bot.campaigns.report import as_csv, as_dicts, campaign_report
 from bot.campaigns.rules import CampaignRules
 from bot.campaigns.schedule import Schedule, ScheduleError, every, once, parse_clock, parse_date, parse_days, \
@@ -390,7 +389,7 @@ def preview(campaign_id: int = ID, fmt: Shown = FORMAT) -> None:
     """The texts as a sample recipient gets them, SMS segments and encoding, the audience now, time to send."""
     with _opened() as (sessions, settings, rules):
         with sessions() as session:
-            shown = build_preview(session, _campaign(session, campaign_id), rules, send_rates(settings), utcnow())
+            shown = build_preview(session, _campaign(session, campaign_id), rules, settings.delivery_rates, utcnow())
     if fmt is Shown.json:
         typer.echo(json.dumps(shown.as_dict(), indent=2, ensure_ascii=False))
         return

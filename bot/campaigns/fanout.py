@@ -17,12 +17,11 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.campaigns.audience import AudienceSpec, resolve
-from bot.delivery.outbox import proactive_row, queue_many
 from bot.campaigns.lifecycle import Occurrence
 from bot.campaigns.rendering import Renderer, advice_items
 from bot.campaigns.rules import CampaignRules
-from bot.campaigns.standin_quiet_hours import next_allowed  # TODO(lead): bot.delivery.quiet_hours.next_allowed
-from bot.delivery.outbox import Purpose
+from bot.delivery.outbox import Purpose, proactive_row, queue_many
+from bot.delivery.quiet_hours import next_allowed
 from bot.messages import Outbound
 from bot.storage.models import CampaignOccurrence
 

@@ -16,22 +16,13 @@ from typing import Any
 from limits import parse_many
 from sqlalchemy.orm import Session
 
-from bot.campaigns import standin_vocabulary as vocabulary  # TODO(lead): use bot.campaigns.vocabulary
+from bot.campaigns import vocabulary
 from bot.campaigns.audience import resolve
 from bot.campaigns.lifecycle import draft_of
 from bot.campaigns.rendering import SMS_CHANNELS, TextLimits, advice_items, sample_text, template_kind
 from bot.campaigns.rules import CampaignRules
 from bot.campaigns.templates import SmsSize
 from bot.storage.models import Campaign
-
-# TODO(lead): the delivery branch adds Settings.delivery_rates with these defaults; read only that then.
-DEFAULT_SEND_RATES = {"telegram": "30/second", "sms": "10/second", "whatsapp": "10/second"}
-
-
-def send_rates(settings: Any) -> dict[str, str]:
-    """Each channel's send rate in limits notation (SMS in segments); a channel without one is not limited."""
-    return {**DEFAULT_SEND_RATES, **(getattr(settings, "delivery_rates", None) or {})}
-
 
 def per_second(limit: str) -> float:
     """The slowest of a limits string's rates, per second ("30/second" -> 30.0, "600/minute" -> 10.0)."""

@@ -13,9 +13,12 @@ from bot.config import Settings
 
 @dataclass(frozen=True)
 class CampaignRules:
-    """Local time, how late a missed send may still go, the SMS cap and the opt-out line (names match Settings)."""
+    """Local time, the quiet hours, how late a missed send may still go, the SMS cap and the opt-out line
+    (names match Settings, so ``bot.delivery.quiet_hours.next_allowed`` reads these rules as it reads settings)."""
 
     timezone: str
+    quiet_hours_start: str
+    quiet_hours_end: str
     campaign_misfire_grace_minutes: int
     campaign_sms_max_segments: int
     campaign_opt_out_line: str

@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, insert, or_, select, text, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.campaigns.vocabulary import reaching
 from bot.delivery.outbox import Purpose, Status as Delivery
@@ -37,7 +38,8 @@ DOUBLE_OPT_IN = frozenset({"sms"})
 # Channels a list of subscribers may be imported for (a web chat has no address outside the page).
 IMPORT_CHANNELS = ("sms", "telegram", "whatsapp")
 MAX_PER_WEEK = 7
-WEEK = timedelta(days=7)
+CAP_DAYS = 7
+LONDON = ZoneInfo("Europe/London")
 # What counts towards the weekly cap: alerts and campaign messages not cancelled or failed.
 CAPPED_PURPOSES = (Purpose.ALERT.value, Purpose.CAMPAIGN.value)
 NOT_SENT = (Delivery.CANCELLED.value, Delivery.FAILED.value)
@@ -259,10 +261,12 @@ class Recipient:
 def receiving(now: datetime) -> ColumnElement[bool]:
     """The one rule for "may this subscription get alerts now" (the audience and ``is_receiving`` use it)."""
     s = Subscription
-    live = or_(s.status == Status.ACTIVE.value,
-               and_(s.status == Status.PAUSED.value, s.paused_until.is_not(None), s.paused_until <= now))
-    stopped = exists().where(Contact.channel == s.channel, Contact.address == s.address,
-                             or_(Contact.opted_out_at.is_not(None), Contact.unreachable_at.is_not(None)))
+    # A pause date still to come holds them back whatever the status says.
+    live = and_(or_(s.status == Status.ACTIVE.value, and_(s.status == Status.PAUSED.value, s.paused_until.is_not(None))),
+                or_(s.paused_until.is_(None), s.paused_until <= now))
+    contact = aliased(Contact)  # its own name, so a query that also joins contacts keeps this EXISTS whole
+    stopped = exists().where(contact.channel == s.channel, contact.address == s.address,
+                             or_(contact.opted_out_at.is_not(None), contact.unreachable_at.is_not(None)))
     # An opt-out recorded after the confirmation wins even if the contact was later cleared (START
     # lifts the carrier's block, but is no new consent to alerts) or deleted by housekeeping.
     opted_out_since = exists().where(Consent.channel == s.channel, Consent.address == s.address,
@@ -287,6 +291,12 @@ def _holds_any(session: Session, column: Any, values: Iterable[str]) -> ColumnEl
     return exists().select_from(elements).where(elements.c.value.in_(sorted(values)))
 
 
+def _any_or_holds(session: Session, column: Any, values: Iterable[str]) -> ColumnElement[bool]:
+    """The JSON list in ``column`` is empty (any) or holds one of ``values``."""
+    length = func.json_array_length(column)
+    return or_(length == 0, _holds_any(session, column, values))
+
+
 def _among(channel: Any, address: Any, keys: Iterable[tuple[str, str]]) -> ColumnElement[bool]:
     """(channel, address) is one of ``keys``, written so both databases use their (channel, address)
     indexes: one ``address IN (...)`` per channel, not a list of pairs compared row by row."""
@@ -296,14 +306,25 @@ def _among(channel: Any, address: Any, keys: Iterable[tuple[str, str]]) -> Colum
     return or_(false(), *(and_(channel == name, address.in_(wanted)) for name, wanted in by_channel.items()))
 
 
-def weekly_counts(now: datetime, addresses: Sequence[tuple[str, str]] | None = None):  # noqa: ANN201 - a subquery
-    """Alert and campaign messages per address queued in the seven days before ``now`` (not cancelled
-    or failed): what the weekly cap counts. ``addresses`` narrows it to those (channel, address)."""
+def cap_window_start(now: datetime, zone: ZoneInfo) -> datetime:
+    """Where the weekly cap's week begins: local midnight six days before today (today and the six
+    days before, by local date), so a campaign sent at the same time each week always fits a cap of one."""
+    first_day = now.astimezone(zone).date() - timedelta(days=CAP_DAYS - 1)
+    return datetime.combine(first_day, time(0), tzinfo=zone)
+
+
+def weekly_counts(now: datetime, zone: ZoneInfo, addresses: Sequence[tuple[str, str]] | None = None, *,
+                  exclude_key: str | None = None):  # noqa: ANN201 - a subquery
+    """Alert and campaign messages per address queued this week (``cap_window_start``), not cancelled
+    or failed: what the weekly cap counts. ``addresses`` narrows it to those (channel, address);
+    ``exclude_key`` leaves out one send's own rows (a send resumed after a crash)."""
     o = OutboxMessage
     query = select(o.channel, o.address, func.count().label("sent")).where(
-        o.created_at >= now - WEEK, o.purpose.in_(CAPPED_PURPOSES), o.status.not_in(NOT_SENT))
+        o.created_at >= cap_window_start(now, zone), o.purpose.in_(CAPPED_PURPOSES), o.status.not_in(NOT_SENT))
     if addresses is not None:
         query = query.where(_among(o.channel, o.address, addresses))
+    if exclude_key is not None:
+        query = query.where(o.idempotency_key != exclude_key)
     return query.group_by(o.channel, o.address).subquery("week")
 
 
@@ -315,18 +336,20 @@ def matching(session: Session, audience: Audience, now: datetime) -> ColumnEleme
         conditions.append(s.channel.in_(audience.channels))
     if audience.sectors:
         conditions.append(s.sector.in_(audience.sectors))
+    # An empty list on the subscriber's side means "any", as on the campaign's (an import may store one).
     if audience.topics:
-        conditions.append(_holds_any(session, s.topics, audience.topics))
+        conditions.append(_any_or_holds(session, s.topics, audience.topics))
     reached = reaching(audience.areas)
     if reached is not None:
-        conditions.append(_holds_any(session, s.areas, reached))
+        conditions.append(_any_or_holds(session, s.areas, reached))
     return and_(*conditions)
 
 
-def audience_query(session: Session, audience: Audience, now: datetime, *, respect_cap: bool = True) -> Select:
+def audience_query(session: Session, audience: Audience, now: datetime, *, respect_cap: bool = True,
+                   zone: ZoneInfo = LONDON) -> Select:
     """The subscriptions ``audience`` reaches now, one row each, ordered by id (see ``audience``)."""
     s = Subscription
-    week = weekly_counts(now)
+    week = weekly_counts(now, zone)
     sent = func.coalesce(week.c.sent, 0)
     query = (select(s.id, s.channel, s.address, s.business_name, s.sector, s.areas, s.max_per_week,
                     sent.label("sent"))
@@ -352,19 +375,19 @@ def audience_size(session: Session, audience: Audience, now: datetime, *, respec
     return session.scalar(select(func.count()).select_from(query)) or 0
 
 
-def sent_this_week(session: Session, now: datetime,
-                   addresses: Iterable[tuple[str, str]] | None = None) -> dict[tuple[str, str], int]:
-    """Alert and campaign messages queued to each (channel, address) in the last seven days.
+def sent_this_week(session: Session, now: datetime, addresses: Iterable[tuple[str, str]] | None = None, *,
+                   zone: ZoneInfo = LONDON, exclude_key: str | None = None) -> dict[tuple[str, str], int]:
+    """Alert and campaign messages queued to each (channel, address) this week (``weekly_counts``).
 
     Without ``addresses``: every address that had any; with them: those, asked in batches.
     """
     if addresses is None:
-        week = weekly_counts(now)
+        week = weekly_counts(now, zone, exclude_key=exclude_key)
         return {(row.channel, row.address): row.sent for row in session.execute(select(week))}
     wanted = list(dict.fromkeys(addresses))
     counts: dict[tuple[str, str], int] = {}
     for start in range(0, len(wanted), _BATCH):
-        week = weekly_counts(now, wanted[start:start + _BATCH])
+        week = weekly_counts(now, zone, wanted[start:start + _BATCH], exclude_key=exclude_key)
         counts.update({(row.channel, row.address): row.sent for row in session.execute(select(week))})
     return counts
 

@@ -159,6 +159,10 @@ def sector_code(word: str) -> str:
     return code
 
 
+#: The channels a subscription can be on (the chat in use, or texts to a number they give).
+CHANNELS: tuple[str, ...] = ("sms", "telegram", "whatsapp", "web")
+
+
 # --- areas ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class NamedArea:

@@ -152,7 +152,7 @@ def test_a_draft_with_problems_is_not_saved_and_every_problem_is_told(sessions, 
     with pytest.raises(DraftRefused) as refused:
         create(sessions, rules, draft)
     problems = "\n".join(refused.value.problems)
-    for expected in ("unknown topic 'shoplifting'", "'WALSALL CENTRE' is not a postcode district",
+    for expected in ("unknown topic 'shoplifting'", "'WALSALL CENTRE' is not a postcode district such as WS1, nor a named area",
                      "no advice article 'no-such-article'", "between 01:00 and 02:00", "write the SMS text"):
         assert expected in problems
     with sessions() as session:

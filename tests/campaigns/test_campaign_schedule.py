@@ -4,13 +4,12 @@ and the stand-in quiet hours the sends use until the shared one is merged."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from types import SimpleNamespace
 
 import pytest
 
 from bot.campaigns.schedule import ScheduleError, every, once, parse_clock, parse_days, parse_moment, season_dates
-from bot.campaigns.standin_quiet_hours import next_allowed
-from campaign_support import LONDON, local
+from bot.delivery.quiet_hours import next_allowed
+from campaign_support import LONDON, local, rules_for
 
 
 @pytest.mark.parametrize("typed, expected", [
@@ -59,9 +58,6 @@ def test_a_preset_season_is_the_next_one_not_yet_over():
     assert season_dates("12-15", "01-05", date(2027, 1, 2)) == (date(2026, 12, 15), date(2027, 1, 5))
 
 
-LONDON_SETTINGS = SimpleNamespace(timezone="Europe/London")
-
-
 @pytest.mark.parametrize("moment, allowed", [
     (local(2026, 12, 8, 20, 59), local(2026, 12, 8, 20, 59)),
     (local(2026, 12, 8, 21, 0), local(2026, 12, 9, 8, 0)),
@@ -70,5 +66,6 @@ LONDON_SETTINGS = SimpleNamespace(timezone="Europe/London")
     (local(2026, 10, 24, 22, 0), local(2026, 10, 25, 8, 0)),  # BST evening, GMT morning: still 08:00 local
     (local(2026, 3, 28, 23, 0), local(2026, 3, 29, 8, 0)),  # the night the clocks go forward
 ])
-def test_quiet_hours_stand_in(moment, allowed):
-    assert next_allowed(moment, LONDON_SETTINGS) == allowed
+def test_campaign_rules_keep_the_service_quiet_hours(moment, allowed, settings):
+    """Campaigns read the one quiet-hours rule through their own rules (21:00 to 08:00 by default)."""
+    assert next_allowed(moment, rules_for(settings)) == allowed

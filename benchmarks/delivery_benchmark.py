@@ -1,38 +1,55 @@
-"""Delivery throughput and reply latency: the real sender workers against the fake Telegram and Twilio servers.
+"""Delivery throughput and reply latency: the real sender workers and channel adapters against the fake
+Telegram and Twilio servers.
 
 Run from the repository root:
 
     python benchmarks/delivery_benchmark.py [--seconds S | --messages N] [--databases sqlite postgresql]
         [--workers 1 2] [--scenarios telegram sms10 sms100] [--postgres-url URL] [--redis-url URL]
-        [--conversations 50] [--latency-seconds 40] [--no-latency]
+        [--conversations 50] [--latency-seconds 40] [--no-latency] [--no-throughput]
 
-Throughput: for each scenario, database and number of worker processes, the outbox is filled with
-one-part messages (each to one of 1,000 recipients) and ``W`` worker processes (``bot.delivery.runner.Delivery``,
-the same code `bizwatch worker` runs, sharing their send rates through Redis) send them to a fake
-provider over real HTTP on 127.0.0.1, each through a small benchmark channel (an httpx POST to
-Telegram's ``sendMessage`` or Twilio's ``Messages.json``, 429 read as ``RetryLater`` with its
-Retry-After: a stand-in until the real adapters are merged). The fakes enforce the providers'
-limits themselves (sliding windows; 429 above them):
+Everything of bizwatch here is built from ``Settings`` as a deployment builds it: the channels by
+``bot.service.sending_channels`` (``TelegramChannel`` through python-telegram-bot, ``SmsChannel``
+through the twilio library), pointed at the fakes by ``telegram_api_base_url`` and
+``twilio_api_base_url``; the web process by ``bot.service.build_service`` and
+``bot.web.app.create_app`` under uvicorn on 127.0.0.1. The fakes enforce the providers' limits
+themselves (sliding windows; 429 with Telegram's ``retry_after`` or Twilio's Retry-After above them):
 
 - telegram: 30 messages/s overall and 1/s per chat;
 - sms10 / sms100: 10 or 100 segments/s for the sender (a UK long code, a short code); texts of one to
   three segments, counted in segments.
 
+Throughput: for each scenario, database and number of worker processes, the outbox is filled with
+one-part messages (each to one of 1,000 recipients) and ``W`` worker processes
+(``bot.delivery.runner.Delivery``, as `bizwatch worker` runs it, sharing their send rates through
+Redis) send them to the fake over real HTTP. Twilio calls back for every message (sent, then
+delivered), so in the SMS scenarios the web app is served too (its workers off, as beside
+`bizwatch worker`) and records those callbacks at ``POST /webhooks/twilio/status``, as it would in
+production: rows end delivered rather than sent.
+
 Printed per run: achieved rate / allowed rate over the whole run ("ratio": units / (last - first + one
 window), target >= 0.95) and in its steady middle ("steady": between 10% and 90% of the units, without
 the start-up and the tail, which weigh heavily in short runs),
 the busiest one-second span at the provider / allowed (never above 1.0), 429s the provider gave,
-retries recorded, duplicates (texts received twice: 0), lost messages (marked sent or failed but never
-received: 0) and unfinished ones (still waiting when the run gave up, at three times its expected length).
-``--messages N`` sends N messages per run (the issue's figure is 20,000: hours at 10 segments/s);
-``--seconds S`` (default 20) is the time-scaled mode: each run sends what its limit allows in S seconds.
+retries recorded, duplicates (texts received twice: 0), lost messages (marked sent, delivered or failed
+but never received: 0) and unfinished ones (still waiting when the run gave up, at three times its
+expected length). ``--messages N`` sends N messages per run (the issue's figure is 20,000: hours at
+10 segments/s); ``--seconds S`` (default 20) is the time-scaled mode: each run sends what its limit
+allows in S seconds.
 
-Reply latency: 50 conversations (``--conversations``) talk to the real engine (embedded interpreter)
-on a "telegram" channel, each waiting for its whole reply and then 4 to 6 seconds before its next
-message (about the pace of someone typing; it keeps the bot under its 30/s). Latency is from the turn's
-commit (the engine's ``on_queued`` call) to the fake Telegram receiving the reply's first part, with
-the workers in the same process (as inside `bizwatch serve`: woken by an event) and, on PostgreSQL,
-in a separate worker process (woken by NOTIFY). Target p99 < 100 ms.
+Reply latency, "from inbound webhook to the fake provider's receipt": 50 conversations
+(``--conversations``) POST real Telegram updates (the adapter's recorded text message, re-addressed)
+with the secret token to the served app's ``POST /webhooks/telegram``; the turn runs on the real
+engine (embedded interpreter) and its reply goes through the outbox and a sender worker to the fake
+Telegram. Each conversation waits for its reply's first part, then 4 to 6 seconds (about the pace of
+someone typing; it keeps the bot under its 30/s). Latency is from sending the POST to the fake
+receiving the reply's first part (the part whose message id the worker recorded on the turn's outbox
+row), with the workers inside the web process (as in `bizwatch serve`: woken by an event) and, on
+PostgreSQL, in a separate worker process (as `bizwatch worker`: woken by NOTIFY). "ack" is until the
+webhook answered (the turn saved). Target p99 < 100 ms. The web process runs neither the scheduler nor
+setWebhook: the updates are posted to it directly.
+
+Processes: the fakes, the conversations and the counting run in this process; the web app and each
+worker in a process of their own.
 
 Databases: a fresh SQLite file per run; PostgreSQL at ``--postgres-url`` (or
 ``BIZWATCH_BENCH_DATABASE_URL``), whose bizwatch tables are upgraded and EMPTIED: never point it at a
@@ -43,16 +60,20 @@ database is flushed before each run.
 from __future__ import annotations
 
 import argparse
+import copy
+import json
 import multiprocessing
 import os
 import random
-import statistics
+import socket
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,23 +85,23 @@ import httpx  # noqa: E402
 import redis  # noqa: E402
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 
-from bot.channels import SMS  # noqa: E402
-from bot.channels.base import Part, split_for  # noqa: E402
-from bot.channels.plain import render_plain  # noqa: E402
+import integrations.telegram  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.delivery.errors import PermanentFailure, RecipientGone, RetryLater  # noqa: E402
-from bot.delivery.outbox import OUTBOX, Purpose, Status, to_body  # noqa: E402
+from bot.delivery.outbox import OUTBOX, Purpose, Status, to_body, turn_key  # noqa: E402
 from bot.delivery.runner import Delivery  # noqa: E402
 from bot.delivery.segments import segments  # noqa: E402
 from bot.delivery.wakeup import Wakeup  # noqa: E402
-from bot.messages import ChannelCapabilities, Inbound, Outbound  # noqa: E402
-from bot.storage.db import make_engine, make_session_factory  # noqa: E402
+from bot.messages import Outbound  # noqa: E402
+from bot.service import close_channels, sending_channels  # noqa: E402
+from bot.storage.db import make_engine  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from bot.storage.models import Base, DeliveryEvent  # noqa: E402
 from bot.storage.types import utcnow  # noqa: E402
+from integrations.telegram.mode import SECRET_HEADER, WEBHOOK_PATH  # noqa: E402
 
 TELEGRAM_TOKEN = "123456789:delivery-benchmark-token"
-TELEGRAM = ChannelCapabilities(buttons=True, media=True, max_length=4096)
+WEBHOOK_SECRET = "delivery-benchmark-secret"
+READY_SECONDS = 300.0  # a process's start-up: the web process loads (or first trains) the interpreter
 RECIPIENTS = 1000
 SMS_TEXTS = [  # one, two and three GSM-7 segments, in the proportions a service like ours sends
     ("Your report {n} has been received. We will text you when it has a crime number.", 16),
@@ -90,6 +111,8 @@ SMS_TEXTS = [  # one, two and three GSM-7 segments, in the proportions a service
      "grey van. If you see him, do not approach; call 999 if a crime is happening now, or report it "
      "to us afterwards with the time, what was taken and any CCTV you have.", 1),
 ]
+# A status that means the worker is done with the row (Twilio's callbacks may have moved it on since).
+FINISHED = [status.value for status in (Status.SENT, Status.DELIVERED, Status.UNDELIVERED, Status.FAILED)]
 
 
 @dataclass(frozen=True)
@@ -108,83 +131,138 @@ SCENARIOS = {
 }
 
 
-# --- benchmark channels: a plain HTTP POST each (not the adapters) ------------------------------------
-class BenchTelegram:
-    name = "telegram"
-    capabilities = TELEGRAM
+# --- fakes -------------------------------------------------------------------------------------------
+class Fake:
+    """A fake provider for one scenario, with what it received as (receipt time, text, units)."""
 
-    def __init__(self, base_url: str) -> None:
-        self.url = f"{base_url}/bot{TELEGRAM_TOKEN}/sendMessage"
-        self.client = httpx.Client(timeout=10)
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        if scenario.channel == "telegram":
+            from integrations.telegram.fake import FakeTelegram, FloodLimits, Limit
 
-    def render(self, message: Outbound) -> list[Part]:
-        return split_for(self.capabilities, message, message.text)
+            self.server = FakeTelegram(TELEGRAM_TOKEN, limits=FloodLimits(
+                overall=Limit(scenario.rate, 1.0), per_chat=Limit(scenario.per_chat or 1, 1.0), per_group=None))
+        else:
+            from integrations.twilio.fake import FakeTwilio
 
-    def send(self, address: str, part: Part) -> str:
-        response = self.client.post(self.url, json={"chat_id": int(address), "text": part.text})
-        body = response.json()
-        if response.status_code == 200:
-            return str(body["result"]["message_id"])
-        if response.status_code == 429:
-            raise RetryLater("429", "flood", after_seconds=float(body["parameters"]["retry_after"]))
-        if response.status_code == 403:
-            raise RecipientGone("403", "blocked")
-        if response.status_code >= 500:
-            raise RetryLater(str(response.status_code))
-        raise PermanentFailure(str(response.status_code))
+            # Real Twilio is not known to send Retry-After with a 429; the fake does here, so the wait
+            # asked for is the provider's, as with Telegram's retry_after.
+            self.server = FakeTwilio(rate=float(scenario.rate), retry_after_header=True)
 
+    def __enter__(self) -> Fake:
+        self.server.start()
+        return self
 
-class BenchSMS:
-    name = "sms"
-    capabilities = SMS
+    def __exit__(self, *exc: object) -> None:
+        self.server.stop()
 
-    def __init__(self, base_url: str, account_sid: str, auth_token: str, sender: str) -> None:
-        self.url = f"{base_url}/2010-04-01/Accounts/{account_sid}/Messages.json"
-        self.sender = sender
-        self.client = httpx.Client(timeout=10, auth=(account_sid, auth_token))
+    @property
+    def calls_back(self) -> bool:
+        """Whether the provider posts status callbacks to the web app (Twilio does, for every message)."""
+        return self.scenario.channel != "telegram"
 
-    def render(self, message: Outbound) -> list[Part]:
-        return split_for(self.capabilities, message, render_plain(message, compact=True))
+    def settings(self) -> dict[str, str]:
+        """The bizwatch settings that make ``sending_channels`` (and the webhook) talk to this fake."""
+        if self.scenario.channel == "telegram":
+            return {"telegram_token": TELEGRAM_TOKEN, "telegram_api_base_url": self.server.base_url,
+                    "telegram_mode": "webhook", "telegram_webhook_secret": WEBHOOK_SECRET}
+        return {"twilio_account_sid": self.server.account_sid, "twilio_auth_token": self.server.auth_token,
+                "twilio_from_number": self.server.settings.phone_number, "twilio_api_base_url": self.server.base_url}
 
-    def send(self, address: str, part: Part) -> str:
-        response = self.client.post(self.url, data={"To": address, "From": self.sender, "Body": part.text})
-        if response.status_code == 201:
-            return response.json()["sid"]
-        if response.status_code == 429:
-            raise RetryLater("20429", "throttled", after_seconds=float(response.headers.get("Retry-After", "1")))
-        code = str(response.json().get("code", response.status_code))
-        if code == "21610":
-            raise RecipientGone(code, "stopped", opted_out=True)
-        if response.status_code >= 500:
-            raise RetryLater(code)
-        raise PermanentFailure(code)
+    def received(self) -> list[tuple[float, str, int]]:
+        if self.scenario.channel == "telegram":
+            return [(m.received_at, m.text or "", 1) for m in self.server.sent]
+        return [(m.received_at, m.body, m.segments) for m in self.server.sent]
+
+    def refusals(self) -> int:
+        if self.scenario.channel == "telegram":
+            return len(self.server.flood_refusals)
+        return len(self.server.throttled)
 
 
-def make_channel(kind: str, fake: dict[str, str]) -> Any:
-    if kind == "telegram":
-        return BenchTelegram(fake["url"])
-    return BenchSMS(fake["url"], fake["sid"], fake["token"], fake["sender"])
+# --- bizwatch's processes ----------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
-def worker_settings(database_url: str, redis_url: str, scenario: Scenario, concurrency: int) -> Settings:
+def bench_settings(database_url: str, redis_url: str, scenario: Scenario, concurrency: int, fake: Fake,
+                   folder: Path) -> Settings:
+    """One deployment's settings, shared by its web process and workers: the scenario's send rates, the
+    fake as the provider, and the web app's own address (where Twilio's status callbacks go)."""
     per_chat = {scenario.channel: f"{scenario.per_chat}/second"} if scenario.per_chat else {}
+    port = free_port()
     return Settings(database_url=database_url, redis_url=redis_url, delivery_concurrency=concurrency,
                     delivery_rates={scenario.channel: f"{scenario.rate}/second"},
-                    delivery_rates_per_recipient=per_chat, delivery_poll_seconds=1.0, _env_file=None)
+                    delivery_rates_per_recipient=per_chat, delivery_poll_seconds=1.0,
+                    host="127.0.0.1", port=port, public_base_url=f"http://127.0.0.1:{port}",
+                    evidence_dir=str(folder / "evidence"), _env_file=None, **fake.settings())
 
 
-def worker_process(database_url: str, redis_url: str, scenario: Scenario, fake: dict[str, str], concurrency: int,
-                   stop: Any, ready: Any) -> None:
-    """One `bizwatch worker`-like process: the real Delivery with a benchmark channel."""
-    channel = make_channel(scenario.channel, fake)
-    settings = worker_settings(database_url, redis_url, scenario, concurrency)
-    delivery = Delivery(settings, {scenario.channel: channel}, Wakeup(database_url))
+def worker_process(settings: Settings, stop: Any, ready: Any) -> None:
+    """`bizwatch worker`: the real Delivery with the channels configured in ``settings``."""
+    channels = sending_channels(settings)
+    wakeup = Wakeup(settings.database_url)
+    delivery = Delivery(settings, channels, wakeup)
     delivery.start()
     if delivery.listener is not None:
         delivery.listener.listening.wait(10)
     ready.release()
     stop.wait()
     delivery.stop()
+    close_channels(channels)
+    wakeup.close()
+
+
+def web_process(settings: Settings, workers: bool, stop: Any, ready: Any) -> None:
+    """`bizwatch serve` without the scheduler and setWebhook: the service, its app under uvicorn, and
+    (``workers``) the sender workers in the same process."""
+    import uvicorn
+
+    from bot.service import build_service
+    from bot.web.app import create_app
+
+    service = build_service(settings, migrate=False)
+    if workers:
+        service.start_workers()
+    server = uvicorn.Server(uvicorn.Config(create_app(service), host=settings.host, port=settings.port,
+                                           log_level="warning", proxy_headers=False, server_header=False))
+    thread = threading.Thread(target=server.run, name="uvicorn")
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.01)
+    if server.started:
+        ready.release()
+        stop.wait()
+    server.should_exit = True
+    thread.join(30)
+    service.close()
+
+
+@contextmanager
+def running(*jobs: tuple[Callable[..., None], tuple[Any, ...]]) -> Iterator[None]:
+    """Each ``target(*args, stop, ready)`` in a spawned process of its own, all ready before the body
+    runs; told to stop and joined after it."""
+    context = multiprocessing.get_context("spawn")
+    stop, ready = context.Event(), context.Semaphore(0)
+    processes = [context.Process(target=target, args=(*args, stop, ready)) for target, args in jobs]
+    try:
+        for process in processes:
+            process.start()
+        waiting, deadline = len(processes), time.monotonic() + READY_SECONDS
+        while waiting:
+            if ready.acquire(timeout=1.0):
+                waiting -= 1
+            elif time.monotonic() > deadline or any(process.exitcode is not None for process in processes):
+                raise RuntimeError("a benchmark process did not start (its error is printed above)")
+        yield
+    finally:
+        stop.set()
+        for process in processes:
+            process.join(60)
+            if process.is_alive():
+                process.terminate()
 
 
 # --- databases ---------------------------------------------------------------------------------------
@@ -226,54 +304,15 @@ def fill_outbox(database_url: str, scenario: Scenario, count: int) -> int:
 
 
 def count_finished(engine: Any) -> tuple[int, int]:
-    """Messages finished (sent or failed), and retries recorded."""
+    """Messages the workers are done with (sent, then maybe delivered, or failed), and retries recorded."""
     with engine.connect() as connection:
-        done = connection.execute(select(func.count()).where(OUTBOX.c.status.in_(["sent", "failed"]))).scalar_one()
+        done = connection.execute(select(func.count()).where(OUTBOX.c.status.in_(FINISHED))).scalar_one()
         retries = connection.execute(select(func.count()).select_from(DeliveryEvent.__table__).where(
             DeliveryEvent.status == Status.QUEUED.value)).scalar_one()
     return done, retries
 
 
-# --- fakes -------------------------------------------------------------------------------------------
-class Fake:
-    """A fake provider for one scenario, with what it received as (receipt time, text, units)."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-        if scenario.channel == "telegram":
-            from integrations.telegram.fake import FakeTelegram, FloodLimits, Limit
-
-            self.server = FakeTelegram(TELEGRAM_TOKEN, limits=FloodLimits(
-                overall=Limit(scenario.rate, 1.0), per_chat=Limit(scenario.per_chat or 1, 1.0), per_group=None))
-        else:
-            from integrations.twilio.fake import FakeTwilio
-
-            self.server = FakeTwilio(rate=float(scenario.rate))
-
-    def __enter__(self) -> Fake:
-        self.server.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.stop()
-
-    def config(self) -> dict[str, str]:
-        if self.scenario.channel == "telegram":
-            return {"url": self.server.url}
-        return {"url": self.server.base_url, "sid": self.server.account_sid, "token": self.server.auth_token,
-                "sender": self.server.settings.phone_number}
-
-    def received(self) -> list[tuple[float, str, int]]:
-        if self.scenario.channel == "telegram":
-            return [(m.received_at, m.text or "", 1) for m in self.server.sent]
-        return [(m.received_at, m.body, m.segments) for m in self.server.sent]
-
-    def refusals(self) -> int:
-        if self.scenario.channel == "telegram":
-            return len(self.server.flood_refusals)
-        return len(self.server.throttled)
-
-
+# --- rates at the provider ---------------------------------------------------------------------------
 def steady_rate(received: list[tuple[float, str, int]]) -> float:
     """Units per second between the moments 10% and 90% of all units had arrived (no start-up, no tail)."""
     times = sorted((at, units) for at, _, units in received)
@@ -301,25 +340,17 @@ def busiest_second(received: list[tuple[float, str, int]]) -> int:
 
 # --- throughput -------------------------------------------------------------------------------------
 def throughput(scenario: Scenario, database: str, database_url: str, workers: int, count: int, redis_url: str,
-               concurrency: int) -> dict[str, Any]:
+               concurrency: int, folder: Path) -> dict[str, Any]:
     redis.Redis.from_url(redis_url).flushdb()
     units = fill_outbox(database_url, scenario, count)
-    context = multiprocessing.get_context("spawn")
-    stop, ready = context.Event(), context.Semaphore(0)
+    watcher = make_engine(database_url)  # one connection, looked at once a second: the fake shares this process
     with Fake(scenario) as fake:
-        processes = [context.Process(target=worker_process, args=(database_url, redis_url, scenario, fake.config(),
-                                                                   concurrency, stop, ready)) for _ in range(workers)]
-        for process in processes:
-            process.start()
-        for _ in processes:
-            ready.acquire(timeout=120)
-        deadline = time.monotonic() + units / scenario.rate * 3 + 60
-        watcher = make_engine(database_url)  # one connection, looked at once a second: the fake shares this process
-        while (done := count_finished(watcher)[0]) < count and time.monotonic() < deadline:
-            time.sleep(1.0)
-        stop.set()
-        for process in processes:
-            process.join(60)
+        settings = bench_settings(database_url, redis_url, scenario, concurrency, fake, folder)
+        web = [(web_process, (settings, False))] if fake.calls_back else []
+        with running(*web), running(*[(worker_process, (settings,))] * workers):
+            deadline = time.monotonic() + units / scenario.rate * 3 + 60
+            while (done := count_finished(watcher)[0]) < count and time.monotonic() < deadline:
+                time.sleep(1.0)
         received = fake.received()
         refusals = fake.refusals()
     _, retries = count_finished(watcher)
@@ -330,9 +361,11 @@ def throughput(scenario: Scenario, database: str, database_url: str, workers: in
     achieved = sent_units / (last - first + 1.0)
     return {"scenario": scenario.name, "database": database, "workers": workers, "messages": count,
             "units": units, "unit": scenario.unit, "seconds": last - first, "achieved": achieved,
-            "ratio": achieved / scenario.rate, "steady_ratio": steady_rate(received) / scenario.rate, "peak_ratio": busiest_second(received) / scenario.rate,
+            "ratio": achieved / scenario.rate, "steady_ratio": steady_rate(received) / scenario.rate,
+            "peak_ratio": busiest_second(received) / scenario.rate,
             "refusals": refusals, "retries": retries, "duplicates": sum(n - 1 for n in texts.values() if n > 1),
-            # Finished in the database (sent or failed) yet never received; still queued when the run gave up.
+            # Lost: finished in the database (sent, delivered or failed) yet never received.
+            # Unfinished: still waiting when the run gave up.
             "lost": done - len(texts), "unfinished": count - done}
 
 
@@ -340,99 +373,121 @@ def throughput(scenario: Scenario, database: str, database_url: str, workers: in
 SCRIPT = ["hi", "someone nicked 2 bottles of gin worth £50 from my shop yesterday at 9am", "no",
           "12 High Street, Leeds LS1 4AB", "that's all", "tall man in a grey hoodie", "no", "no", "Sam Patel",
           "manager", "07700 900123", "text me", "no", "submit"]
+RECORDED_UPDATE = json.loads((Path(integrations.telegram.__file__).parent / "fixtures" / "text_message.json")
+                             .read_text())
+WARM_UP_CHAT = 199_999  # one turn before the measured ones: the first getMe, connections, caches
+
+
+@dataclass(frozen=True)
+class Turn:
+    update_id: int
+    chat: int
+    posted: float  # time.time() as the POST set off (the fake stamps its receipts with the same clock)
+    answered: float  # seconds until the webhook answered (the turn saved)
+    status: int
+
+
+class Webhook:
+    """Telegram's side of ``POST /webhooks/telegram``: updates posted with the secret token, each timed."""
+
+    def __init__(self, url: str) -> None:
+        self.client = httpx.Client(base_url=url, headers={SECRET_HEADER: WEBHOOK_SECRET}, timeout=30.0,
+                                   limits=httpx.Limits(max_connections=100, max_keepalive_connections=100))
+        self._next_id = 0
+        self._lock = threading.Lock()
+
+    def say(self, chat: int, text: str) -> Turn:
+        """The user of private chat ``chat`` sends ``text`` (the recorded text message, re-addressed)."""
+        with self._lock:
+            self._next_id += 1
+            update_id = self._next_id
+        update = copy.deepcopy(RECORDED_UPDATE)
+        message = update["message"]
+        update["update_id"] = message["message_id"] = update_id
+        message["from"]["id"] = message["chat"]["id"] = chat
+        message["date"], message["text"] = int(time.time()), text
+        posted, started = time.time(), time.perf_counter()
+        answer = self.client.post(WEBHOOK_PATH, json=update)
+        return Turn(update_id, chat, posted, time.perf_counter() - started, answer.status_code)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def converse(number: int, webhook: Webhook, telegram: Any, ending: float, turns: list[Turn]) -> None:
+    """One person telling the script (a new chat each time round) until ``ending`` (monotonic): each
+    message waits for the reply's first part, then 4 to 6 seconds; every turn goes into ``turns``."""
+    rng = random.Random(number)
+    chat, line = 200_000 + number * 1000, 0
+    time.sleep(rng.uniform(0, 5))
+    while time.monotonic() < ending:
+        if line == len(SCRIPT):
+            chat, line = chat + 1, 0
+        before = telegram.sent_count(chat)
+        turns.append(webhook.say(chat, SCRIPT[line]))  # list.append is atomic
+        try:
+            telegram.wait_for_sent(before + 1, chat_id=chat, timeout=30)
+        except TimeoutError:
+            pass
+        line += 1
+        time.sleep(rng.uniform(4, 6))
+
+
+def first_parts(database_url: str) -> dict[str, str]:
+    """Telegram's message id for the first part of each turn's reply, by the turn's outbox key."""
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(OUTBOX.c.idempotency_key, OUTBOX.c.provider_ids).where(
+            OUTBOX.c.channel == "telegram", OUTBOX.c.purpose == Purpose.REPLY.value)).all()
+    engine.dispose()
+    return {key: ids[0] for key, ids in rows if ids}
+
+
+def quantile(ordered: list[float], q: float) -> float:
+    """The value at fraction ``q`` of ``ordered`` (sorted ascending); nan when there is none."""
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def latency(database: str, database_url: str, redis_url: str, conversations: int, seconds: float,
-            separate: bool) -> dict[str, Any]:
-    """Conversations on the real engine; each turn's commit to the fake's receipt of the reply's first part."""
-    from integrations.telegram.fake import FakeTelegram, FloodLimits, Limit
-
-    from bot.engine import Engine
-    from bot.service import default_flows, interpreter_from
-
+            separate: bool, folder: Path) -> dict[str, Any]:
+    """Conversations posting updates to the webhook; each POST to the fake's receipt of the reply's first part."""
     redis.Redis.from_url(redis_url).flushdb()
     scenario = SCENARIOS["telegram"]
-    settings = worker_settings(database_url, redis_url, scenario, 4)
-    interpreter = interpreter_from(settings)
-    interpreter.parse("warm up", now=utcnow())
-    connections = make_engine(database_url, wait_seconds=2.0)
-    sessions = make_session_factory(connections)
-    wakeup = Wakeup(database_url)
-    commits: dict[str, float] = {}
-    local = threading.local()
-
-    def on_queued(channel: str) -> None:
-        commits[local.message_id] = time.time()
-        wakeup(channel)
-
-    engine = Engine(sessions, interpreter, settings, flows=default_flows(), capabilities={"telegram": TELEGRAM},
-                    on_queued=on_queued)
-    fake = FakeTelegram(TELEGRAM_TOKEN, limits=FloodLimits(overall=Limit(30, 1.0), per_chat=Limit(1, 1.0),
-                                                            per_group=None)).start()
-    context = multiprocessing.get_context("spawn")
-    stop, ready = context.Event(), context.Semaphore(0)
-    process, delivery = None, None
-    if separate:
-        process = context.Process(target=worker_process, args=(database_url, redis_url, scenario,
-                                                               {"url": fake.url}, 4, stop, ready))
-        process.start()
-        ready.acquire(timeout=120)
-    else:
-        delivery = Delivery(settings, {"telegram": BenchTelegram(fake.url)}, wakeup)
-        delivery.start()
-    turns: list[tuple[int, str]] = []  # (chat id, message id), in order per chat
-    ending = time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def converse(number: int) -> None:
-        rng = random.Random(number)
-        chat, line = 200_000 + number * 1000, 0
-        time.sleep(rng.uniform(0, 5))
-        while time.monotonic() < ending:
-            if line == len(SCRIPT):
-                chat, line = chat + 1, 0
-            local.message_id = uuid.uuid4().hex
-            before = fake.sent_count(chat)
-            replies = engine.handle(Inbound("telegram", str(chat), local.message_id, SCRIPT[line], utcnow()))
-            with lock:
-                turns.append((chat, local.message_id))
-            parts = sum(len(split_for(TELEGRAM, reply, reply.text)) for reply in replies)
+    turns: list[Turn] = []
+    with Fake(scenario) as fake:
+        telegram = fake.server
+        settings = bench_settings(database_url, redis_url, scenario, 4, fake, folder)
+        worker = [(worker_process, (settings,))] if separate else []
+        with running((web_process, (settings, not separate))), running(*worker):
+            webhook = Webhook(settings.public_base_url)
             try:
-                fake.wait_for_sent(before + parts, chat_id=chat, timeout=30)
-            except TimeoutError:
-                pass
-            line += 1
-            time.sleep(rng.uniform(4, 6))
+                webhook.say(WARM_UP_CHAT, SCRIPT[0])
+                telegram.wait_for_sent(1, chat_id=WARM_UP_CHAT, timeout=60)
+                ending = time.monotonic() + seconds
 
-    threads = [threading.Thread(target=converse, args=(n,)) for n in range(conversations)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    received = fake.sent
-    if delivery is not None:
-        delivery.stop()
-    if process is not None:
-        stop.set()
-        process.join(60)
-    fake.stop()
-    wakeup.close()
-    connections.dispose()
-    by_chat: dict[int, list[float]] = {}
-    for message in received:
-        by_chat.setdefault(message.chat_id, []).append(message.received_at)
+                threads = [threading.Thread(target=converse, args=(n, webhook, telegram, ending, turns))
+                           for n in range(conversations)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            finally:
+                webhook.close()
+        received = {(m.chat_id, m.message_id): m.received_at for m in telegram.sent}
+    firsts = first_parts(database_url)
     waits = []
-    for chat, message_id in turns:
-        committed = commits.get(message_id)
-        first = next((at for at in by_chat.get(chat, []) if committed is not None and at >= committed), None)
-        if first is not None:
-            waits.append((first - committed) * 1000)
+    for turn in turns:
+        first = firsts.get(turn_key(str(turn.update_id)))
+        at = received.get((turn.chat, int(first))) if first is not None else None
+        if at is not None:
+            waits.append((at - turn.posted) * 1000)
     waits.sort()
-    quantile = (lambda q: waits[min(len(waits) - 1, int(q * len(waits)))]) if waits else (lambda q: float("nan"))
-    return {"database": database, "workers": "separate process (NOTIFY)" if separate else "in-process (event)",
-            "turns": len(turns), "measured": len(waits), "p50": quantile(0.50), "p95": quantile(0.95),
-            "p99": quantile(0.99), "max": waits[-1] if waits else float("nan"),
-            "mean": statistics.fmean(waits) if waits else float("nan")}
+    acks = sorted(turn.answered * 1000 for turn in turns)
+    return {"database": database, "workers": "separate process (NOTIFY)" if separate else "in the web process",
+            "turns": len(turns), "refused": sum(turn.status != 200 for turn in turns), "measured": len(waits),
+            "p50": quantile(waits, 0.50), "p95": quantile(waits, 0.95), "p99": quantile(waits, 0.99),
+            "max": waits[-1] if waits else float("nan"), "ack_p50": quantile(acks, 0.50),
+            "ack_p99": quantile(acks, 0.99)}
 
 
 def main() -> None:
@@ -456,10 +511,12 @@ def main() -> None:
     if not options.no_throughput:
         mode = (f"{options.messages} messages per run" if options.messages
                 else f"time-scaled: {options.seconds:g} s of each limit per run")
-        print(f"Throughput ({mode}; one-part messages to {RECIPIENTS} recipients; benchmark channels POSTing to "
-              f"the fakes; {options.concurrency} sends in flight per worker process; limits shared in Redis)")
+        print(f"Throughput ({mode}; one-part messages to {RECIPIENTS} recipients; the real channels "
+              f"(python-telegram-bot, twilio) to the fakes; {options.concurrency} sends in flight per worker "
+              f"process; limits shared in Redis; SMS status callbacks recorded by the served app)")
         print(f"{'scenario':<9} {'db':<10} {'workers':>7} {'msgs':>6} {'units':>6} {'secs':>6} {'achieved':>9} "
-              f"{'ratio':>6} {'steady':>6} {'peak':>6} {'429s':>5} {'retries':>7} {'dups':>5} {'lost':>5}")
+              f"{'ratio':>6} {'steady':>6} {'peak':>6} {'429s':>5} {'retries':>7} {'dups':>5} {'lost':>5} "
+              f"{'unfinished':>10}")
         for name in options.scenarios:
             scenario = SCENARIOS[name]
             count = options.messages or int(scenario.rate * options.seconds / (1.35 if scenario.unit == "segments"
@@ -467,21 +524,28 @@ def main() -> None:
             for database in options.databases:
                 for workers in options.workers:
                     url = fresh_database(database, options.postgres_url, folder)
-                    r = throughput(scenario, database, url, workers, count, options.redis_url, options.concurrency)
+                    r = throughput(scenario, database, url, workers, count, options.redis_url, options.concurrency,
+                                   folder)
                     print(f"{r['scenario']:<9} {database:<10} {workers:>7} {r['messages']:>6} {r['units']:>6} "
-                          f"{r['seconds']:>6.1f} {r['achieved']:>7.2f}/s {r['ratio']:>6.3f} {r['steady_ratio']:>6.3f} {r['peak_ratio']:>6.3f} "
-                          f"{r['refusals']:>5} {r['retries']:>7} {r['duplicates']:>5} {r['lost']:>5} {r['unfinished']:>10}", flush=True)
+                          f"{r['seconds']:>6.1f} {r['achieved']:>7.2f}/s {r['ratio']:>6.3f} "
+                          f"{r['steady_ratio']:>6.3f} {r['peak_ratio']:>6.3f} {r['refusals']:>5} {r['retries']:>7} "
+                          f"{r['duplicates']:>5} {r['lost']:>5} {r['unfinished']:>10}", flush=True)
     if not options.no_latency:
-        print(f"\nReply latency, commit to the fake Telegram's receipt of the first part ({options.conversations} "
-              f"conversations, 4-6 s between a reply and the next message, {options.latency_seconds:g} s)")
-        print(f"{'db':<10} {'workers':<28} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+        print(f"\nReply latency, webhook POST to the fake Telegram's receipt of the reply's first part "
+              f"({options.conversations} conversations, 4-6 s between a reply and the next message, "
+              f"{options.latency_seconds:g} s; ack: until the webhook answered)")
+        print(f"{'db':<10} {'workers':<26} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+              f"{'ack p50':>8} {'ack p99':>8}")
         for database in options.databases:
             for separate in ([False, True] if database == "postgresql" else [False]):
                 url = fresh_database(database, options.postgres_url, folder)
                 r = latency(database, url, options.redis_url, options.conversations, options.latency_seconds,
-                            separate)
-                print(f"{database:<10} {r['workers']:<28} {r['measured']:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} "
-                      f"{r['p99']:>8.1f} {r['max']:>8.1f}", flush=True)
+                            separate, folder)
+                print(f"{database:<10} {r['workers']:<26} {r['measured']:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} "
+                      f"{r['p99']:>8.1f} {r['max']:>8.1f} {r['ack_p50']:>8.1f} {r['ack_p99']:>8.1f}", flush=True)
+                if r["measured"] < r["turns"]:
+                    print(f"{'':<10} {r['turns'] - r['measured']} of {r['turns']} turns unmeasured "
+                          f"({r['refused']} refused by the webhook; the rest: no reply received)", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ default (web and terminal only) needs no tokens.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -66,11 +67,16 @@ class Service:
     def close(self) -> None:
         self.stop_workers()
         self.wakeup.close()
-        for channel in self.channels.values():
-            close = getattr(channel, "close", None)  # channels holding a connection or a loop thread
-            if close is not None:
-                close()
+        close_channels(self.channels)
         self.database.dispose()
+
+
+def close_channels(channels: Mapping[str, SendingChannel]) -> None:
+    """Close the channels that hold a connection or a loop thread (Telegram's); the others have nothing to close."""
+    for channel in channels.values():
+        close = getattr(channel, "close", None)
+        if close is not None:
+            close()
 
 
 def default_flows() -> dict[str, Flow]:

@@ -8,9 +8,11 @@ for four outcomes:
 * danger now (999): the offender is still there or back, anyone is hurt now, a weapon is there
   now, a fire, an attack or break-in under way, or a call for help now ("help me", "help!!",
   "send police"). A bare "help" is the help command, not an emergency.
-* a serious threat still to come (999, threat wording): to kill, stab, shoot, cut, burn, firebomb
-  or throw acid, or to come back armed, said as still to come ("he'll", "coming back", "tonight"),
-  unless it was said a week or more ago with no time set for it.
+* a serious threat still to come (999, threat wording): to kill, stab, shoot, cut, burn, firebomb,
+  beat up or throw acid, or to come back armed, said as still to come ("he'll", "coming back",
+  "tonight"), also told on in other words ("he told me I'm dead", "I won't live to see tomorrow",
+  "they're going to get stabbed"), or to lie in wait with a time set ("he'll be waiting for me after
+  work"); unless it was said a week or more ago with no time set for it.
 * a threat without immediacy (101 guidance; the report carries on): vague or minor threats ("you'll
   regret it", "watch your back", "I'll smash your windows"), serious ones said a week or more ago,
   and "he threatened to stab me" told only as part of what happened.
@@ -24,7 +26,9 @@ message also says it is over or past: a time ("last week", "yesterday"), an endi
 with a hammer"), an offender description ("20s, grey hoodie, carrying a knife") or CCTV talk. Recall
 comes first, so an untensed cue with nothing to say it is past counts as now; but violence without
 a weapon told in the past simple ("a customer assaulted my cashier") is a report, whose own first
-question asks whether anyone is in danger now.
+question asks whether anyone is in danger now. Any cue said as a habit ("she's in here every week",
+"the same lads come back every week") is a pattern to report, not now; and "about"/"around" are a
+place only when no age, size or time follows ("he's about", not "he's about 30").
 
 The interpreter's ``emergency`` intent is not used: measured on the labelled messages
 (benchmarks/danger_benchmark.py --interpreter), at any threshold from 0.1 to 0.9 it catches nothing
@@ -85,7 +89,7 @@ _SPELLING = {
     "tmrw": "tomorrow", "tmw": "tomorrow", "tomoz": "tomorrow", "tomoro": "tomorrow", "tomorow": "tomorrow",
     "gonna": "going to", "gna": "going to", "gunna": "going to", "sum1": "someone", "some1": "someone",
     "any1": "anyone", "no1": "no one", "noone": "no one", "bk": "back", "ppl": "people", "ova": "over",
-    "gon": "gone", "quik": "quick", "kwik": "quick", "qwik": "quick", "em": "them",
+    "gon": "gone", "wit": "with", "quik": "quick", "kwik": "quick", "qwik": "quick", "em": "them",
     # misspellings of the words that matter here
     "hlp": "help", "hepl": "help", "halp": "help", "hlep": "help", "helo": "help",
     "polis": "police", "poilce": "police", "plice": "police", "pollice": "police", "poice": "police",
@@ -166,7 +170,9 @@ PERSON = _words(
     "he", "she", "they", "someone", "somebody", "some one", "him", "them", "people", "ppl", "man", "men", "guy",
     "guys", "bloke", "blokes", "lad", "lads", "woman", "women", "girl", "girls", "boy", "boys", "gang", "group",
     "thief", "thieves", "shoplifter", "shoplifters", "robber", "robbers", "burglar", "burglars", "intruder",
-    "intruders", "offender", "offenders", "customer", "drunk", "youths", "kids", "fella", "person", "partner")
+    "intruders", "offender", "offenders", "customer", "drunk", "youths", "kids", "fella", "person", "partner",
+    "dude", "dudes", "geezer", "geezers", "thug", "thugs", "yob", "yobs", "mugger", "muggers", "attacker",
+    "attackers", "nutter")
 # People on our side who get hurt: "my cashier", "a customer", "staff".
 STAFF = _words(
     "staff", "cashier", "cashiers", "colleague", "colleagues", "worker", "workers", "manager", "son", "daughter",
@@ -185,8 +191,11 @@ PREMISES = _words("shop", "store", "building", "warehouse", "stockroom", "storer
                   "staff room", "cash office", "station", "lobby", "reception", "hall", "corridor", "stairs",
                   "loading bay", "street", "road", "alley", "house", "flat", "car", "van", "window", "lane", "park",
                   "queue", "checkout", "room", "restaurant", "cafe", "salon", "hotel", "depot")
+# "about" and "around" are places only when nothing follows that makes them an age, a size or a time:
+# "he's about", "she's around somewhere", but not "he's about 30" or "he's around my height".
+_ROUND_HERE = rf"(?:around|about)(?=\s*$|\s+\.|\s+(?:here|outside|somewhere|still|now|again|and|the (?:\w+ )?{PREMISES})(?![\w']))"
 PLACE = _words(
-    "here", "there", "in here", "out here", "inside", "outside", "upstairs", "downstairs", "around", "about",
+    "here", "there", "in here", "out here", "inside", "outside", "upstairs", "downstairs", _ROUND_HERE,
     "out the back", "out front", rf"(?:in|at|on|by|near|outside|inside) (?:the|my|our|this) (?:\w+ )?{PREMISES}",
     r"in (?:store|shop)", "on site")
 LOCUS = re.compile(rf"{_B}(?:here|outside|inside|upstairs|downstairs|in (?:store|shop)|"
@@ -242,13 +251,15 @@ def _rules(*pairs: tuple[str, str]) -> tuple[Rule, ...]:
 
 
 _BE_NOW = rf"(?:is|are|am|i'm|we're|he's|she's|they're|someone's|somebody's|{ANYONE_S})"
+# "still at large", "still on the run", "still in custody": "still" with no place to be in.
+_NOWHERE = r"(?!\s+(?:large|the run|the loose|bail|remand|custody|prison|jail|hospital))"
 _HAS_NOW = rf"(?:has|have|he's|she's|they've|we've|someone's|somebody's|{ANYONE_S})"
 # Cues that say "now" by themselves.
 NOW_RULES = _rules(
     ("offender still there", rf"{_B}(?:{PERSON_BE}|{PERSON}|they've|and is|and are)\s+(?:\w+\s+)?"
                              rf"(?:still|stil)\s+(?:{PLACE}|hanging|lurking|waiting|sat|sitting|standing|kicking|"
-                             rf"refusing|trying|shouting|threatening|being|going|in|at|on){_E}"),
-    ("offender still there", rf"^(?:yes\s+)?(?:still|stil)\s+(?:{PLACE}|in|at|on){_E}"),
+                             rf"refusing|trying|shouting|threatening|being|going|in|at|on){_E}{_NOWHERE}"),
+    ("offender still there", rf"^(?:yes\s+)?(?:still|stil)\s+(?:{PLACE}|in|at|on){_E}{_NOWHERE}"),
     ("offender back", rf"{_B}(?:{PERSON_BE}|{PERSON}|they've|he's|she's)\s+(?:back|come back|back again){_E}"),
     ("offender back", rf"{_B}(?:is|are) (?:back|in the \w+ again|here again) (?:in|at|outside|inside|again|here|"
                       rf"now|with){_E}|{_B}(?:is|are) (?:in|at) the \w+ again{_E}"),
@@ -274,7 +285,7 @@ NOW_RULES = _rules(
     ("someone held", rf"{_B}(?:pinned (?:down|to)|by the (?:throat|neck|hair)|hostage){_E}"),
     ("someone hurt now", rf"{_B}{_BE_NOW}\s+(?:badly |seriously |really |very |bad )?(?:hurt|injured|bleeding|"
                          rf"unconscious|dying|not breathing|not moving|knocked out|on the floor|collapsed|"
-                         rf"in a bad way|on fire|burning|hurt real bad){_E}"),
+                         rf"in a bad way|hurt real bad){_E}"),
     ("someone hurt now", rf"{_B}{_HAS_NOW}\s+(?:just\s+)?(?:been\s+)?(?:stabbed|shot|knocked out|collapsed|"
                          rf"slashed|glassed|passed out|overdosed){_E}"),
     ("someone hurt now", rf"{_B}(?<!had )(?<!'d )been (?:stabbed|shot|glassed|slashed){_E}"),
@@ -292,6 +303,8 @@ NOW_RULES = _rules(
                          rf"(?:{VIOLENT_PAST}|pulled|threw|set fire){_E}"),
     ("attack under way", rf"{_B}{_HAS_NOW}\s+(?:just\s+)?{VIOLENT_PAST}\s+{VICTIM}{_E}"),
     ("attack under way", rf"{_B}(?:there's|there is|theres)\s+(?:a\s+)?(?:big\s+|massive\s+)?(?:fight|brawl){_E}"),
+    ("attack under way", rf"{_B}(?:there's|there is|there are)\s+(?:(?:a|an|some|two|three|four|\d+|a few|a couple of|"
+                         rf"loads of)\s+)?(?:\w+\s+)?{PERSON}\s+(?:\w+\s+)?{VIOLENT_ING}{_E}"),
     ("attack under way", rf"{_B}(?:in progress|happening now|it's happening|going on now|as we speak|"
                          rf"kicking off now){_E}"),
     ("weapon now", rf"{_B}(?:{PERSON_BE}|he|she|they|someone|somebody|{PERSON})\s+(?:has|have|has got|have got|"
@@ -306,10 +319,13 @@ NOW_RULES = _rules(
                                    rf"(?:there's|there is|it's|its) a bomb){_E}"),
     ("someone hurt now", rf"{_B}(?:having|is having|'s having) (?:a )?(?:seizure|fit|heart attack|stroke|"
                          rf"overdose){_E}"),
-    ("weapon now", rf"{_B}{_BE_NOW}\s+pointing (?:something|it|\w+ \w+) at {VICTIM}{_E}|{_B}tooled up{_E}"),
-    ("fire", rf"{_B}(?:on fire|(?:there's|there is) (?:a )?fire|it's spreading|is spreading|"
+    # "he smashed a bottle and is waving it at me": whatever it is, it is aimed at someone now.
+    ("weapon now", rf"{_B}{_BE_NOW}\s+(?:pointing|waving|swinging|brandishing|wielding|holding)\s+"
+                   rf"(?!(?:his|her|their|a) (?:phone|camera|receipt|card|hands?|arms?|fists?|fingers?|money)(?![\w']))"
+                   rf"(?:something|it|that|this|\w+ \w+)\s+(?:at|to|towards|against)\s+{VICTIM}{_E}|{_B}tooled up{_E}"),
+    ("fire", rf"{_B}(?:(?:there's|there is) (?:a )?fire|it's spreading|is spreading|"
              rf"smoke (?:everywhere|coming|pouring|in the|is)|flames (?:everywhere|coming|in|from)|"
-             rf"(?:in|see|there are) flames|{_BE_NOW} burning|{_HAS_NOW} (?:just )?set fire|"
+             rf"(?:in|see|there are) flames|{_BE_NOW} (?:burning|on fire)|{_HAS_NOW} (?:just )?set fire|"
              rf"{_HAS_NOW} (?:just )?(?:poured|thrown|splashed|sprayed) (?:\w+\s+)?(?:petrol|fuel|lighter fluid|"
              rf"diesel)){_E}"),
     ("call for help", rf"{_B}(?:send\s+(?:someone|somebody|an officer|officers)|(?:send|get|need)\s+(?:the\s+)?"
@@ -324,21 +340,33 @@ NOW_RULES = _rules(
 )
 # Cues that do not carry their own tense: now, unless the message says it is over or past.
 UNTENSED_RULES = _rules(
-    ("weapon", rf"{_B}(?:with|holding|waving|pointing|carrying|brandishing|swinging|wielding|pulling|pulled|"
+    ("weapon", rf"{_B}(?:with|got|holding|waving|pointing|carrying|brandishing|swinging|wielding|pulling|pulled|"
                rf"pulled out|pulling out|armed with|came in with|came back with|come in with|threatening|"
                rf"threatened|going for|coming at|came at)\s+(?:\w+\s+){{0,3}}?{ARTICLE}(?:\w+\s+)?{WEAPON}{_E}"),
     ("weapon", rf"{_B}{WEAPON}\s+(?:in|at|outside|inside|here|there|now)(?:\s+(?:the|my|our|store|shop))?{_E}"),
     ("weapon", rf"{_B}armed (?:man|men|guy|guys|bloke|gang|lad|lads|person|people|robber|robbers){_E}"),
+    # "knife guy", "knifeman", "gunmen", "knife wielding thug": the weapon names the person.
+    ("weapon", rf"{_B}{WEAPON}\s*(?:man|men|guy|guys|bloke|blokes|lad|lads|gang|wielding){_E}"),
+    ("weapon", rf"{_B}{WEAPON}\s+(?:to|at|against|in)\s+(?:my|his|her|their|our|your|the|{ANYONE_S})\s+"
+               rf"(?:throat|neck|head|face|chest|back|side|belly|stomach|ribs){_E}"),
     ("weapon", rf"{_B}at (?:knife|gun) ?point{_E}"),
     ("someone hurt", rf"{_B}(?:{PERSON}|{STAFF}|i|i'm|me|we|we're)\s+(?:\w+\s+){{0,3}}?(?:bleeding|unconscious|"
                      rf"collapsed|stabbed|knocked out|passed out|overdosed){_E}"),
     ("attack", rf"{_B}{PERSON}\s+(?:\w+\s+)?{VIOLENT_ING}(?:\s+(?:\w+\s+)?(?:me|us|him|her|them|my|our|the|staff|"
-               rf"people|customers|everyone|someone|a|an)|\s+(?:in|at|outside|inside|now|here)){_E}"),
+               rf"people|customers|everyone|someone|a|an)|\s+(?:in|at|outside|inside|now|here)|"
+               rf"(?=\s*$|\s+\.|\s+and{_E})){_E}"),
+    ("attack", rf"{_B}throwing\s+(?:\w+\s+){{0,2}}?at\s+(?:{VICTIM}|(?:the|my|our) (?:\w+ )?(?:{PREMISES}|windows|"
+               rf"doors|cars)){_E}"),
     ("attack", rf"{_B}(?:threatening|attacking|hitting|punching|beating) (?:me|us|staff|my|our){_E}"),
     ("attack", rf"{_B}tried to (?:stab|shoot|knife|kill|strangle|glass){_E}"),
-    ("attack", rf"{_B}(?:fight|fighting|brawl|kicking off|robbery|break in|breaking in){_E}"
-               rf"(?:\s+(?:in|at|outside|inside|going on|now|here)){_E}"),
-    ("fire", rf"{_B}fire (?:in|at) (?:the|my|our|here){_E}"),
+    ("attack", rf"{_B}(?:fight|fighting|brawl|punch up|kicking off|robbery|raid|hold up|burglary|mugging|break in|"
+               rf"breaking in){_E}(?:\s+(?:in|at|outside|inside|going on|happening|under way|underway|taking place|"
+               rf"now|here)){_E}"),
+    ("fire", rf"{_B}(?:on fire|fire (?:in|at) (?:the|my|our|here)){_E}"),
+    # "shop fire", "kitchen fire", "bin fire"; not "shop fire alarm" or "kitchen fire door".
+    ("fire", rf"{_B}(?:{PREMISES}|bins?|wheelie bins?|skip|electrical)\s+fire{_E}(?!\s+(?:alarms?|exits?|doors?|drills?|"
+             rf"extinguishers?|brigade|service|station|escape|safety|risk|blanket|insurance|officer|certificate|"
+             rf"marshal|engines?|regulations)){_E}"),
     ("fire", rf"{_B}(?:set fire|setting fire|fire bomb|firebomb|firebombed|petrol bomb){_E}"),
     ("fire", rf"{_B}(?:poured|pouring|splashed|splashing|sprayed|spraying|thrown|throwing) (?:\w+\s+)?(?:petrol|"
              rf"fuel|lighter fluid|diesel){_E}"),
@@ -378,29 +406,54 @@ _PAST_VERBS = re.compile(
     rf"emailed|paid|bought|collected|arrived|caught|arrested|slashed|glassed|burgled|burnt|burned|lit|cut|"
     rf"circled|rode|wouldn't|couldn't)"
     rf"{_E}")
+_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_HABIT_AFTER = re.compile(
+    rf"\s+(?:\w+\s+){{0,2}}?(?:(?:every|each|most) (?:other )?(?:day|night|week|weekend|morning|afternoon|evening|time|"
+    rf"{_DAYS})s?|(?:once|twice|\w+ times) a (?:day|week|month)|all the time|most of the time|on {_DAYS}s|"
+    rf"usually|always|normally|often|regularly|daily|nightly|weekly){_E}")
+_RIGHT_NOW = re.compile(rf"{_B}(?:now|at the moment|as we speak|currently|this minute){_E}")
+_HABIT_BEFORE = re.compile(rf"{_B}(?:usually|always|normally|often|sometimes|regularly){_E}")
 # An offender description ("white male, 20s, black hoodie, carrying a knife") is about what happened.
 _DESCRIPTION = re.compile(
     rf"{_B}(?:\d0s|\d0's|aged|years old|wearing|hoodie|hoody|jacket|coat|trackies|tracksuit|joggers|jeans|"
     rf"trainers|cap|balaclavas?|mask|scarf|gloves|tall|skinny|slim|stocky|build|bald|beard|hair|tattoos?|scar|"
-    rf"male|female|mid \d0s|late \d0s|early \d0s){_E}")
+    rf"male|female|mid \d0s|late \d0s|early \d0s|(?:one|the other|the other one|one of them) (?:with|had|was|"
+    rf"carrying|holding|wearing)){_E}")
 
 # --- threats ------------------------------------------------------------------------------------
+_SAYING = r"(?:said|saying|says|told|tells|texted|texting|messaged|messaging|shouted|screamed|swore|threatened)"
+# Threats that carry their own future: "you're dead", told on as "he told me I'm dead", "I won't live to see
+# tomorrow". The shifted forms ("I'm dead", "they're dead") only after a word of saying: alone they are
+# other things ("I'm dead tired").
+_DOOM = (rf"you're dead|you are dead|dead m[ae]n|{_SAYING}\s+(?:\w+\s+){{0,3}}?(?:that\s+)?(?:i'm|i am|we're|we are|"
+         rf"they're|they are|he's|she's|\w+ (?:is|are)) (?:dead|a dead man|dead men)|(?:won't|will not|not going to|"
+         rf"never going to) (?:live|survive|make it (?:home|through|out|to))")
 _HARM = re.compile(
     rf"{_B}(?:kill|killing|murder|stab|stabbing|shoot|shooting|knife (?:me|you|him|her|us|them)|"
     rf"cut (?:me|you|him|her|us|them)|slash|slit (?:my|your|his|her|their) throat|cut (?:my|your|his|her) throat|"
     rf"burn (?:\w+\s+){{0,3}}(?:down|out)|burn (?:the|my|our|your|his|her) (?:shop|place|house|store|business|"
     rf"car|van)|burn (?:us|me|you|them)|set fire|torch|firebomb|fire bomb|petrol bomb|bomb|acid|"
-    rf"do (?:me|you|him|her|us|them) in|finish (?:me|you|him|her|us|them) off|"
+    rf"do (?:me|you|him|her|us|them) (?:in|over)|finish (?:me|you|him|her|us|them) off|end (?:me|you|him|her|us|them)|"
+    rf"beat (?:me|you|him|her|us|them) up|batter (?:me|you|him|her|us|them)|"
+    rf"(?:get|be) (?:stabbed|shot|killed|knifed|slashed|murdered|torched|firebombed|petrol bombed|burnt|burned|"
+    rf"done in|done over|beaten up|battered)|"
     rf"smash (?:my|your|his|her|their) (?:head|face) in|break (?:my|your|his|her) (?:legs|neck|arms|jaw)|"
     rf"hurt (?:me|you|him|her|us|them) (?:badly|bad|seriously|properly)|blow (?:up|the place up)|"
-    rf"put (?:me|you|him|her) in (?:hospital|the ground)|you're dead|you are dead|dead man|"
+    rf"put (?:me|you|him|her) in (?:hospital|the ground)|{_DOOM}|"
     rf"(?:come|be|coming) back (?:\w+\s+){{0,3}}(?:with|armed)\s+{ARTICLE}(?:\w+\s+)?{WEAPON}|"
     rf"waiting (?:\w+\s+){{0,4}}with\s+{ARTICLE}{WEAPON}|bring (?:\w+\s+)?{ARTICLE}{WEAPON}){_E}")
 _FUTURE = re.compile(
     rf"{_B}(?:will|'ll|he'll|she'll|they'll|i'll|we'll|you'll|going to|coming back|be back|come back|"
     rf"wait for (?:me|you|us)|waiting for (?:me|you|us)|next time|would|he'd|she'd|they'd|i'd|we'd|you'd|"
-    rf"tonight|tomorrow|later|threatened to|threatening to|you're dead|you are dead|dead man){_E}")
-_WILL = re.compile(rf"{_B}(?:will|'ll|he'll|she'll|they'll|going to|coming back|be back){_E}")
+    rf"tonight|tomorrow|later|threatened to|threatening to|{_DOOM}){_E}")
+# Said to be still to come even when told as "he threatened to ...": "threatened to come back and torch it".
+_WILL = re.compile(rf"{_B}(?:will|'ll|he'll|she'll|they'll|going to|coming back|be back|come back){_E}")
+# Lying in wait for someone: serious when a time is set ("he'll be waiting for me after work").
+_AMBUSH = re.compile(
+    rf"{_B}(?:he|she|they|he'll|she'll|they'll|he'd|she'd|they'd|he's|she's|they're|he is|she is|they are|"
+    rf"his mates|their mates)\s+(?:\w+\s+){{0,3}}?(?:wait|waiting|lie in wait|lying in wait)"
+    rf"(?:\s+outside)?(?:\s+for (?:me|us|you|him|her|them|my \w+|our \w+)|\s+outside|(?=\s+(?:when|after|tonight|"
+    rf"tomorrow)\s))")
 _NEAR = re.compile(
     rf"{_B}(?:tonight|today|tomorrow|later|this (?:evening|afternoon|weekend|week)|when (?:i|we|you) "
     rf"(?:close|lock|finish|leave|get home)|after (?:work|school|closing|my shift|close)|at closing|soon|"
@@ -433,6 +486,18 @@ def _live(text: str, match: re.Match[str]) -> bool:
     return not _HYPOTHETICAL.search(clause)
 
 
+def _habitual(text: str, match: re.Match[str]) -> bool:
+    """A cue said of what happens regularly ("she's in here every week", "the same lads come back every
+    week", "usually he's outside"): the report of a pattern, not of now. Only a frequency right after
+    the cue, or a habit word before it in the same clause, counts, and "now" said anywhere wins:
+    "he's always in here and he's here now" is now."""
+    if _RIGHT_NOW.search(_SAFE_NOW.sub(" ", text)):
+        return False
+    before = text[:match.start()]
+    clause = before[before.rfind(" . ") + 1:] if " . " in before else before
+    return bool(_HABIT_AFTER.match(text, match.end()) or _HABIT_BEFORE.search(clause))
+
+
 def _goods(text: str, match: re.Match[str]) -> bool:
     """A weapon word inside "kitchen knives £30" or "knife crime" is goods or a topic."""
     return any(m.start() < match.end() and match.start() < m.end() for m in _NOT_A_WEAPON.finditer(text))
@@ -441,7 +506,7 @@ def _goods(text: str, match: re.Match[str]) -> bool:
 def _first_live(rules: tuple[Rule, ...], text: str) -> tuple[str, re.Match[str]] | None:
     for rule in rules:
         for match in rule.pattern.finditer(text):
-            if _live(text, match) and not _goods(text, match):
+            if _live(text, match) and not _goods(text, match) and not _habitual(text, match):
                 return rule.reason, match
     return None
 
@@ -479,6 +544,9 @@ def _threat(text: str) -> Assessment:
         if re.search(rf"{_B}threatened to{_E}", text) and not (_NEAR.search(text) or _WILL.search(text)):
             return Assessment(Level.MINOR_THREAT, "threat made during the incident")
         return Assessment(Level.THREAT, "threat of serious harm still to come")
+    ambush = _AMBUSH.search(text)
+    if ambush and _live(text, ambush) and _NEAR.search(text) and not _OLD.search(text):
+        return Assessment(Level.THREAT, "threat to lie in wait, with a time set")
     minor = _MINOR.search(text)
     if minor and _live(text, minor) and _SAID.search(text):
         return Assessment(Level.MINOR_THREAT, "threat without immediacy")

@@ -3,8 +3,9 @@
 Run from the repository root:  python benchmarks/danger_benchmark.py [--interpreter] [--misses]
                                                                       [--database-url URL]
 
-The labelled messages are tests/emergency/messages.yml (development: the rules were tuned on it)
-and tests/emergency/held_out.yml (written first, never tuned on). First the detector alone
+The labelled messages are tests/emergency/messages.yml (development: the rules were tuned on it),
+tests/emergency/held_out.yml (written first, never tuned on) and tests/emergency/held_out_2.yml
+(written before the rules were changed for the audit of issue 7, never tuned on). First the detector alone
 (bot.emergency.assess), then the real engine at every position of tests/emergency/emergency_positions.py
 (each message tried where the conversation stands, then rolled back), on a throw-away SQLite database
 unless --database-url names one (its rows are left as they were).
@@ -48,13 +49,13 @@ def detector_outcome(message: Message) -> str | None:
 
 def print_detector(messages: dict[str, list[Message]], misses: bool) -> None:
     print("Detector alone (bot.emergency.assess)")
-    print(f"  {'part':9} {'class':22} {'n':>4} {'999':>7} {'101':>7}")
+    print(f"  {'part':10} {'class':22} {'n':>4} {'999':>7} {'101':>7}")
     for part, items in messages.items():
         for label, result in score(items, detector_outcome).items():
-            print(f"  {part:9} {label:22} {result.total:4} {result.rate_999:7.3f} {result.rate_101:7.3f}")
+            print(f"  {part:10} {label:22} {result.total:4} {result.rate_999:7.3f} {result.rate_101:7.3f}")
         threats = [m for m in items if m.label == "threat_serious_later"]
         worded = sum(assess(m.text).level is Level.THREAT for m in threats)
-        print(f"  {part:9} {'(threat wording)':22} {len(threats):4} {worded / len(threats):7.3f}")
+        print(f"  {part:10} {'(threat wording)':22} {len(threats):4} {worded / len(threats):7.3f}")
     if misses:
         wanted = {"danger_now": "999", "threat_serious_later": "999", "threat_no_immediacy": "101", "ordinary": None}
         for part, items in messages.items():

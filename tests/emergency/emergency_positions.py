@@ -26,7 +26,7 @@ from bot.channels import CAPABILITIES
 from bot.config import Settings
 from bot.emergency import EMERGENCY_TEXT, MINOR_THREAT_TEXT, THREAT_TEXT
 from bot.engine import Engine
-from bot.flows.answers import yes_no
+from bot.flows.report.opening import means_danger
 from bot.messages import Inbound, Outbound
 from bot.service import default_flows
 from bot.storage.models import Conversation, Report, ReportAttachment, ReportItem
@@ -169,8 +169,9 @@ class Sandbox:
 
 
 def applies(position: Position, message: Message) -> bool:
-    """Whether a message is tried at a position: "yes" to the danger question is not an ordinary answer there."""
-    return not (position.name == "danger question" and message.label == "ordinary" and yes_no(message.text))
+    """Whether a message is tried at a position: "yes" or "not sure" to the danger question is not an ordinary
+    answer there (both get the 999 guidance)."""
+    return not (position.name == "danger question" and message.label == "ordinary" and means_danger(message.text))
 
 
 def run(database: Database, interpreter: Interpreter, settings: Settings, now: datetime, position: Position,

@@ -91,6 +91,30 @@ def test_past_events_names_and_questions_are_not_emergencies(text):
     assert assess(text).level is None
 
 
+@pytest.mark.parametrize("text, level", [
+    # "about"/"around" are a place only with no age, size or time after them
+    ("he's about 30, grey hoodie", None), ("she's around 5 foot 4", None), ("yes he's about", Level.NOW),
+    ("she's still around somewhere", Level.NOW),
+    # a habit is a pattern to report, unless "now" is said too
+    ("she's in here every week", None), ("the same lads come back every week", None),
+    ("she's always kicking off when we ask for ID", None), ("he's in here every week and he's in here now", Level.NOW),
+    # "still" with nowhere to be
+    ("they are still at large", None), ("he's still in the shop", Level.NOW),
+    # a dropped g on any word the rules know
+    ("2 lads batterin a customer", Level.NOW), ("some guy stranglin a woman outside", Level.NOW),
+])
+def test_ages_habits_and_nowhere_are_not_now_and_dropped_gs_are_read(text, level):
+    assert assess(text).level is level
+
+
+def test_threats_told_on_in_other_words_are_serious():
+    for text in ("he told me im dead when i close up tonight", "he said I wont live to see tomorrow",
+                 "told my staff theyre going to get stabbed", "he said he'll be waiting for me after work"):
+        assert assess(text).level is Level.THREAT, text
+    assert assess("he said he'd be waiting for me one day").level is Level.MINOR_THREAT
+    assert assess("I'm dead tired after that shift").level is None
+
+
 def test_threats_later_are_999_or_101_by_seriousness_and_time():
     assert assess("they said theyll come back and kill me tonight").level is Level.THREAT
     assert assess("he said hes gonna burn the shop down 2nite").level is Level.THREAT

@@ -63,9 +63,11 @@ def test_danger_gets_999_first_and_changes_nothing_at_every_position(position, d
     minor = [r for r in results if r.message.label == "threat_no_immediacy"]
     if position.name == "already holding":
         # While holding, anything but danger gets the short reminder or (when it says so) the way back,
-        # and nothing is stored.
+        # and nothing is stored. An ordinary answer given the full guidance again is a false alarm, bounded above.
         others = [r for r in results if r.message.label not in NEEDS_999]
         assert [r.message.text for r in others if not r.unchanged] == []
-        assert [r.message.text for r in others if not (r.reminder or is_over(r.message.text))] == []
+        assert [r.message.text for r in others
+                if not (r.reminder or is_over(r.message.text) or (r.message.label == "ordinary" and r.guidance_first))
+                ] == []
     else:
         assert [r.message.text for r in minor if not r.line_101] == []

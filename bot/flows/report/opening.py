@@ -20,10 +20,20 @@ def ask_danger(turn: Turn, report: Report) -> Prompt:
                   (Button("No, it's over", "no, it's over"), Button("Yes, danger now", "yes, danger now")))
 
 
+# Unsure whether anyone is in danger now ("not sure", "i think so", "dunno"): when in doubt, 999.
+UNSURE = re.compile(r"(?:i'?m |i )?(?:not sure|unsure|not certain|don'?t know|do not know|dunno|idk|no idea|think so|"
+                    r"maybe|possibly|perhaps|probably|might be|could be)(?: (?:yes|yeah|so))?")
+
+
+def means_danger(text: str) -> bool:
+    """A yes to the danger question, or an answer unsure of it: either way the safe answer is 999 (DOMAIN.md)."""
+    return yes_no(text) is True or bool(UNSURE.fullmatch(normalise(text)))
+
+
 def answer_danger(turn: Turn, report: Report, text: str) -> Answer:
     if is_over(text) or yes_no(text) is False or OVER.search(normalise(text)):
         return "Thank you. Say 'skip' for anything you can't answer."
-    if yes_no(text) is True:
+    if means_danger(text):
         raise DangerNow()
     raise Invalid("Please answer yes or no.")
 

@@ -1,7 +1,7 @@
 """Sender workers for one process, built from settings: inside `bizwatch serve`, or alone as `bizwatch worker`.
 
 A process runs one ``Worker`` for all its sending channels (``delivery_concurrency`` messages at a
-time), its own database connections (so sends never queue behind web turns for a connection), the
+time on each), its own database connections (so sends never queue behind web turns for a connection), the
 shared send rates, and on PostgreSQL a ``Listener`` so that replies queued by web processes wake it.
 """
 
@@ -47,7 +47,8 @@ class Delivery:
             log.warning("no send rate configured for %s: sending as fast as the provider allows",
                         ", ".join(unlimited))
         postgresql = make_url(settings.database_url).get_backend_name() == "postgresql"
-        pool = {"pool_size": settings.delivery_concurrency + 1} if postgresql else {}
+        # A connection for each sender of each channel, and the claimer's.
+        pool = {"pool_size": settings.delivery_concurrency * len(channels) + 1} if postgresql else {}
         self.database = make_engine(settings.database_url, wait_seconds=WORKER_WAIT_SECONDS, **pool)
         self.worker = Worker(make_session_factory(self.database), channels,
                              SendRates(channel_rates(settings), settings.redis_url), retry_policy(settings),

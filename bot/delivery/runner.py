@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 
 from sqlalchemy.engine import make_url
 
@@ -21,6 +22,7 @@ from bot.delivery.retry import RetryPolicy
 from bot.delivery.wakeup import Listener, Wakeup
 from bot.delivery.worker import Worker
 from bot.storage.db import make_engine, make_session_factory
+from bot.storage.types import utcnow
 
 log = logging.getLogger(__name__)
 WORKER_WAIT_SECONDS = 10.0
@@ -39,9 +41,15 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 
 class Delivery:
-    """The sender workers of one process, with their database connections and (on PostgreSQL) listener."""
+    """The sender workers of one process, with their database connections and (on PostgreSQL) listener.
 
-    def __init__(self, settings: Settings, channels: Mapping[str, SendingChannel], wakeup: Wakeup) -> None:
+    ``clock`` is the workers' time: what is due, and the times they record. It is the wall clock except
+    where the messages' own times are not (a test on a frozen clock, a benchmark replaying a send set
+    in the future), so that the workers see the same moment as whatever queued the messages.
+    """
+
+    def __init__(self, settings: Settings, channels: Mapping[str, SendingChannel], wakeup: Wakeup, *,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         unlimited = sorted(name for name in channels if name not in settings.delivery_rates)
         if unlimited:
             log.warning("no send rate configured for %s: sending as fast as the provider allows",
@@ -54,7 +62,7 @@ class Delivery:
                              SendRates(channel_rates(settings), settings.redis_url), retry_policy(settings),
                              wakeup=wakeup, concurrency=settings.delivery_concurrency,
                              lease_seconds=settings.delivery_lease_seconds,
-                             poll_seconds=settings.delivery_poll_seconds)
+                             poll_seconds=settings.delivery_poll_seconds, clock=clock)
         self.listener = Listener(settings.database_url, wakeup) if postgresql else None
 
     def start(self) -> None:

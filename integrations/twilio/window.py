@@ -109,5 +109,11 @@ class WindowLookup:
         with self._factory()() as session:
             return facts_for(session, address, sms_possible)
 
+    def close(self) -> None:
+        """Let go of the pool it made (sessions it was given are their owner's to close)."""
+        if self._database_url is not None and self._sessions is not None:
+            self._sessions.kw["bind"].dispose()
+            self._sessions = None
+
 
 FactsLookup = Callable[[str, bool], Facts]

@@ -54,10 +54,14 @@ def test_how_a_whatsapp_message_may_go(facts: Facts, template: str | None, way: 
 def test_the_window_is_looked_up_while_a_worker_holds_the_write_lock(settings, sessions) -> None:
     """A sender looks the window up beside the other senders' writes; on SQLite a lookup that queued for
     the write lock timed out under a campaign's load (and the message was tried again later)."""
-    with sessions.begin() as session:
-        queue(session, channel="sms", address=USER, key="holds-the-lock", purpose=Purpose.STATUS,
-              messages=[Outbound("Written while the lookup runs.")], now=NOW)  # the write lock is held from here
-        facts = WindowLookup(settings.database_url)(USER, sms_possible=False)
+    lookup = WindowLookup(settings.database_url)
+    try:
+        with sessions.begin() as session:
+            queue(session, channel="sms", address=USER, key="holds-the-lock", purpose=Purpose.STATUS,
+                  messages=[Outbound("Written while the lookup runs.")], now=NOW)  # the write lock is held from here
+            facts = lookup(USER, sms_possible=False)
+    finally:
+        lookup.close()
     assert facts == Facts(None)
 
 

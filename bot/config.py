@@ -103,7 +103,7 @@ class Settings(BaseSettings):
         description="`bizwatch serve` also runs sender workers; false where `bizwatch worker` runs separately.",
     )
     delivery_concurrency: int = Field(
-        default=4, ge=1, le=64, description="Messages one worker process sends at the same time.",
+        default=4, ge=1, le=64, description="Messages one worker process sends at the same time on each channel.",
     )
     delivery_poll_seconds: float = Field(
         default=5.0, gt=0,

@@ -51,11 +51,14 @@ class Service:
     delivery: Delivery | None = None
 
     def start_workers(self) -> bool:
-        """Start sender workers in this process for the configured channels; False if there are none."""
+        """Start sender workers in this process for the configured channels; False if there are none.
+
+        They keep the engine's clock, so a message a turn queues is due by the workers' time too.
+        """
         from bot.delivery.runner import Delivery
 
         if self.delivery is None and self.channels:
-            self.delivery = Delivery(self.settings, self.channels, self.wakeup)
+            self.delivery = Delivery(self.settings, self.channels, self.wakeup, clock=self.engine.clock)
             self.delivery.start()
         return self.delivery is not None
 

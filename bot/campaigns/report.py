@@ -5,7 +5,10 @@ occurrence), then from its outbox rows: queued, still waiting, sent, delivered, 
 undelivered by error code, cancelled; recipients who opted out (STOP, or unsubscribed) since
 their message was queued; and replies: messages those recipients sent us after theirs went out
 and before the next send began (each inbound message handled is one reply row in the outbox).
-Replies need nothing of their own: they reach the conversation as any message does.
+Replies need nothing of their own: they reach the conversation as any message does. A message
+not read (a carrier word such as STOP, or a text from a number that has stopped) is recorded as
+handled with nothing to send, cancelled at once: it is not a reply, and a STOP is counted where
+it belongs, among the opt-outs.
 """
 
 from __future__ import annotations
@@ -99,10 +102,10 @@ def _opted_out_since(session: Session, key: str) -> int:
 
 
 def _replies(session: Session, key: str, until: datetime | None) -> int:
-    """Messages recipients sent us after theirs went out (before the next send began)."""
+    """Messages recipients sent us after theirs went out (before the next send began), read by the service."""
     sent, reply = OutboxMessage, aliased(OutboxMessage)
     conditions = [sent.idempotency_key == key, reply.purpose == Purpose.REPLY.value,
-                  reply.created_at >= func.coalesce(sent.sent_at, sent.due_at)]
+                  reply.status != Status.CANCELLED.value, reply.created_at >= func.coalesce(sent.sent_at, sent.due_at)]
     if until is not None:
         conditions.append(reply.created_at < until)
     return session.scalar(select(func.count()).select_from(sent).join(

@@ -1,11 +1,16 @@
 """Claiming outbox rows for a sender worker, and giving them back.
 
-One statement claims a batch: ``UPDATE outbox SET status='sending', lease_owner, lease_until,
-attempts=attempts+1 WHERE id IN (SELECT id ... ORDER BY urgent DESC, next_attempt_at, id LIMIT n
-FOR UPDATE SKIP LOCKED) RETURNING ...``. On PostgreSQL, SKIP LOCKED lets several workers claim at
-once without waiting for or taking each other's rows; SQLite has no SKIP LOCKED and needs none (its
-writers take turns). A claimed row is leased: if its worker dies, the lease runs out and the row is
-claimed again, carrying on from the parts already sent.
+A batch of one channel's rows is claimed with ``UPDATE outbox SET status='sending', lease_owner,
+lease_until, attempts=attempts+1 WHERE id IN (SELECT id ... ORDER BY next_attempt_at, id LIMIT n
+FOR UPDATE SKIP LOCKED) RETURNING ...``, once for each of three searches, in this order, until the
+batch is full: rows a dead worker left (its lease ran out), then urgent rows (replies), then the
+rest. Each search walks the index ``ix_outbox_claim`` (channel, status, urgent, next_attempt_at, id)
+in order and stops after ``n`` rows; one search over all three, ordered by urgency, sorted every due
+row first, which for a campaign of 100,000 queued messages took most of a second per claim. On
+PostgreSQL, SKIP LOCKED lets several workers claim at once without waiting for or taking each
+other's rows; SQLite has no SKIP LOCKED and needs none (its writers take turns). A claimed row is
+leased: if its worker dies, the lease runs out and the row is claimed again, carrying on from the
+parts already sent.
 
 Messages to one person go in order: a row is not claimed while an earlier one to the same address on
 the same channel is being sent or is ready to go (an earlier one waiting for a retry does not hold
@@ -18,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy import Update, and_, bindparam, exists, false, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import EVENTS, OUTBOX, Status
@@ -47,30 +53,49 @@ class Claimed:
     checked_at: float = 0.0
 
 
-def _ready(table: Any, now: datetime) -> Any:
+def _ready(table: Any, now: Any) -> Any:
+    """Rows of ``table`` waiting and due at ``now`` (a time, or the statement's parameter for it)."""
     return and_(table.c.status == QUEUED, table.c.next_attempt_at <= now, table.c.due_at <= now)
 
 
-def claim(session: Session, channels: Sequence[str], owner: str, now: datetime, lease_seconds: float,
-          limit: int) -> list[Claimed]:
-    """Lease up to ``limit`` rows due on ``channels`` to ``owner``, urgent (replies) first, and record the attempt."""
-    if not channels or limit < 1:
-        return []
+@lru_cache(maxsize=32)
+def _claims(channel: str, locking: bool) -> tuple[Update, ...]:
+    """The three claiming statements for ``channel``, built once (building them costs more than running
+    them): rows a dead worker left, urgent rows, the rest. Parameters: now, lease_until, owner, limit."""
     row, earlier = OUTBOX, OUTBOX.alias("earlier")
-    abandoned = and_(row.c.status == SENDING, row.c.lease_until < now)
+    now = bindparam("now", type_=row.c.next_attempt_at.type)
     ahead = exists().where(earlier.c.channel == row.c.channel, earlier.c.address == row.c.address,
                            earlier.c.id < row.c.id, or_(earlier.c.status == SENDING, _ready(earlier, now)))
-    candidates = (select(row.c.id).where(row.c.channel.in_(list(channels)), or_(_ready(row, now), abandoned), ~ahead)
-                  .order_by(row.c.urgent.desc(), row.c.next_attempt_at, row.c.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    claimed = session.execute(
-        update(row).where(row.c.id.in_(candidates.scalar_subquery()))
-        .values(status=SENDING, lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds),
-                attempts=row.c.attempts + 1, updated_at=now)
-        .returning(row.c.id, row.c.channel, row.c.address, row.c.body, row.c.attempts, row.c.parts_sent,
-                   row.c.provider_ids, row.c.urgent, row.c.purpose, row.c.created_at)
-    ).all()
+    searches = (and_(row.c.status == SENDING, row.c.lease_until < now),
+                and_(_ready(row, now), row.c.urgent == true()),
+                and_(_ready(row, now), row.c.urgent == false()))
+    statements = []
+    for search in searches:
+        candidates = (select(row.c.id).where(row.c.channel == channel, search, ~ahead)
+                      .order_by(row.c.next_attempt_at, row.c.id).limit(bindparam("limit")))
+        if locking:
+            candidates = candidates.with_for_update(skip_locked=True)
+        statements.append(
+            update(row).where(row.c.id.in_(candidates.scalar_subquery()))
+            .values(status=SENDING, lease_owner=bindparam("owner"), lease_until=bindparam("lease_until"),
+                    attempts=row.c.attempts + 1, updated_at=now)
+            .returning(row.c.id, row.c.channel, row.c.address, row.c.body, row.c.attempts, row.c.parts_sent,
+                       row.c.provider_ids, row.c.urgent, row.c.purpose, row.c.created_at))
+    return tuple(statements)
+
+
+def claim(session: Session, channel: str, owner: str, now: datetime, lease_seconds: float,
+          limit: int) -> list[Claimed]:
+    """Lease up to ``limit`` rows due on ``channel`` to ``owner`` (left by a dead worker first, then urgent
+    ones: replies), and record the attempt. One channel at a time: the index orders rows within a channel."""
+    if limit < 1:
+        return []
+    claimed: list[Any] = []
+    values = {"now": now, "owner": owner, "lease_until": now + timedelta(seconds=lease_seconds)}
+    for statement in _claims(channel, session.get_bind().dialect.name == "postgresql"):
+        if len(claimed) == limit:
+            break
+        claimed += session.execute(statement, {**values, "limit": limit - len(claimed)}).all()
     rows = sorted((Claimed(r.id, r.channel, r.address, r.body, r.attempts, r.parts_sent, list(r.provider_ids or []),
                            bool(r.urgent), r.purpose, r.created_at) for r in claimed),
                   key=lambda c: (not c.urgent, c.id))

@@ -1,7 +1,7 @@
 """Sender workers for one process, built from settings: inside `bizwatch serve`, or alone as `bizwatch worker`.
 
 A process runs one ``Worker`` for all its sending channels (``delivery_concurrency`` messages at a
-time), its own database connections (so sends never queue behind web turns for a connection), the
+time on each), its own database connections (so sends never queue behind web turns for a connection), the
 shared send rates, and on PostgreSQL a ``Listener`` so that replies queued by web processes wake it.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 
 from sqlalchemy.engine import make_url
 
@@ -21,6 +22,7 @@ from bot.delivery.retry import RetryPolicy
 from bot.delivery.wakeup import Listener, Wakeup
 from bot.delivery.worker import Worker
 from bot.storage.db import make_engine, make_session_factory
+from bot.storage.types import utcnow
 
 log = logging.getLogger(__name__)
 WORKER_WAIT_SECONDS = 10.0
@@ -39,21 +41,28 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 
 class Delivery:
-    """The sender workers of one process, with their database connections and (on PostgreSQL) listener."""
+    """The sender workers of one process, with their database connections and (on PostgreSQL) listener.
 
-    def __init__(self, settings: Settings, channels: Mapping[str, SendingChannel], wakeup: Wakeup) -> None:
+    ``clock`` is the workers' time: what is due, and the times they record. It is the wall clock except
+    where the messages' own times are not (a test on a frozen clock, a benchmark replaying a send set
+    in the future), so that the workers see the same moment as whatever queued the messages.
+    """
+
+    def __init__(self, settings: Settings, channels: Mapping[str, SendingChannel], wakeup: Wakeup, *,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         unlimited = sorted(name for name in channels if name not in settings.delivery_rates)
         if unlimited:
             log.warning("no send rate configured for %s: sending as fast as the provider allows",
                         ", ".join(unlimited))
         postgresql = make_url(settings.database_url).get_backend_name() == "postgresql"
-        pool = {"pool_size": settings.delivery_concurrency + 1} if postgresql else {}
+        # A connection for each sender of each channel, and the claimer's.
+        pool = {"pool_size": settings.delivery_concurrency * len(channels) + 1} if postgresql else {}
         self.database = make_engine(settings.database_url, wait_seconds=WORKER_WAIT_SECONDS, **pool)
         self.worker = Worker(make_session_factory(self.database), channels,
                              SendRates(channel_rates(settings), settings.redis_url), retry_policy(settings),
                              wakeup=wakeup, concurrency=settings.delivery_concurrency,
                              lease_seconds=settings.delivery_lease_seconds,
-                             poll_seconds=settings.delivery_poll_seconds)
+                             poll_seconds=settings.delivery_poll_seconds, clock=clock)
         self.listener = Listener(settings.database_url, wakeup) if postgresql else None
 
     def start(self) -> None:

@@ -1,10 +1,13 @@
 """A sender worker: claims due outbox rows for its channels and sends them, part by part.
 
-One claimer thread keeps ``concurrency`` sender threads busy, claiming up to twice that many rows
-so that a sender coming free finds the next row waiting (fewer, larger claims); it claims again
-when woken (a message was queued; a sender came free, so more may be due, or the next message to
-the same person) or after ``poll_seconds``. The claim's transaction also reads whether each recipient may be sent to; a
-sender reads it again if the row waited long before its turn. It renders the messages with the
+One claimer thread keeps ``concurrency`` sender threads per channel busy, claiming up to twice that
+many rows of each channel so that a sender coming free finds the next row waiting (fewer, larger
+claims); it claims again when woken (a message was queued; a sender came free, so more may be due,
+or the next message to the same person) or after ``poll_seconds``. Each channel has its own senders
+because each has its own rate: a campaign's SMS, waiting for room under the SMS limit, must not hold
+up its Telegram messages (with shared senders, every channel went at the slowest one's pace). The
+claim's transaction also reads whether each recipient may be sent to; a sender reads it again if
+the row waited long before its turn. It renders the messages with the
 channel and sends the parts not sent before, waiting for room under the channel's rate limits
 first; after each part it records the provider's id and renews the lease, so a retry or another
 worker carries on from the next part and never sends one twice. A long wait for room renews the
@@ -33,6 +36,7 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -86,15 +90,16 @@ class Worker:
         self._stopping = threading.Event()
         self._woken = self.wakeup.subscribe()
         self._lock = threading.Lock()
-        self._in_flight = 0
+        self._in_flight: Counter[str] = Counter()  # rows claimed and not yet done with, per channel
         self._next_retry: float | None = None  # monotonic time of the soonest retry this worker scheduled
         self._claimer: threading.Thread | None = None
-        self._senders: ThreadPoolExecutor | None = None
+        self._senders: dict[str, ThreadPoolExecutor] = {}
 
     # --- running ------------------------------------------------------------------------------
     def start(self) -> None:
         """Claim and send in background threads until ``stop``."""
-        self._senders = ThreadPoolExecutor(self.concurrency, thread_name_prefix="bizwatch-sender")
+        self._senders = {name: ThreadPoolExecutor(self.concurrency, thread_name_prefix=f"bizwatch-sender-{name}")
+                         for name in self.channels}
         self._claimer = threading.Thread(target=self._claim_loop, name="bizwatch-claimer", daemon=True)
         self._claimer.start()
         log.info("sender worker %s started for %s", self.owner, ", ".join(sorted(self.channels)))
@@ -105,8 +110,8 @@ class Worker:
         self._woken.set()
         if self._claimer is not None:
             self._claimer.join(timeout)
-        if self._senders is not None:
-            self._senders.shutdown(wait=True)
+        for senders in self._senders.values():
+            senders.shutdown(wait=True)
         try:
             self._write(lambda session: release(session, self.owner, self.clock()))
         except SQLAlchemyError as error:
@@ -115,8 +120,9 @@ class Worker:
         log.info("sender worker %s stopped", self.owner)
 
     def run_once(self, limit: int | None = None) -> int:
-        """Claim up to ``limit`` due rows and send them in this thread; how many were claimed (tests, tools)."""
-        rows = self._claim(limit or self.concurrency)
+        """Claim up to ``limit`` due rows of each channel and send them in this thread; how many were claimed
+        (tests, tools)."""
+        rows = self._claim(dict.fromkeys(self.channels, limit or self.concurrency))
         for row in rows:
             self.send(row)
         return len(rows)
@@ -128,9 +134,12 @@ class Worker:
             handled += claimed
         return handled
 
-    def _claim(self, limit: int) -> list[Claimed]:
+    def _claim(self, room: Mapping[str, int]) -> list[Claimed]:
+        """Claim up to ``room[channel]`` due rows of each channel, in one transaction."""
         def claim_and_check(session: Session) -> list[Claimed]:
-            rows = claim(session, list(self.channels), self.owner, self.clock(), self.lease_seconds, limit)
+            moment = self.clock()
+            rows = [row for channel, limit in room.items() if limit > 0
+                    for row in claim(session, channel, self.owner, moment, self.lease_seconds, limit)]
             known, now = refusals(session, ((r.channel, r.address) for r in rows)), time.monotonic()
             return [dataclasses.replace(r, refusal=refused(known.get((r.channel, r.address)), r.purpose, r.created_at),
                                         checked_at=now) for r in rows]
@@ -138,21 +147,20 @@ class Worker:
         return self._write(claim_and_check)
 
     def _claim_loop(self) -> None:
-        assert self._senders is not None
         while not self._stopping.is_set():
             self._woken.clear()
-            with self._lock:
-                free = 2 * self.concurrency - self._in_flight  # running, and one waiting per sender
+            with self._lock:  # per channel: running, and one waiting per sender
+                free = {name: 2 * self.concurrency - self._in_flight[name] for name in self.channels}
             rows: list[Claimed] = []
-            if free > 0:
+            if any(room > 0 for room in free.values()):
                 try:
                     rows = self._claim(free)
                 except SQLAlchemyError as error:
                     log.warning("sender worker %s could not claim: %s", self.owner, type(error).__name__)
             with self._lock:
-                self._in_flight += len(rows)
+                self._in_flight.update(row.channel for row in rows)
             for row in rows:
-                self._senders.submit(self._send_then_free, row)
+                self._senders[row.channel].submit(self._send_then_free, row)
             self._woken.wait(self._pause())
 
     def _pause(self) -> float:
@@ -171,7 +179,7 @@ class Worker:
             log.error("outbox %d: sending failed unexpectedly: %s", row.id, type(error).__name__)
         finally:
             with self._lock:
-                self._in_flight -= 1
+                self._in_flight[row.channel] -= 1
             # A sender came free: claim again (more may be due, or the next message to the same person).
             self._woken.set()
 

@@ -19,12 +19,15 @@ from bot.storage.types import utcnow
 ADMIN_WAIT_SECONDS = 30.0
 
 
-def make_engine(url: str, *, wait_seconds: float | None = None, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, wait_seconds: float | None = None, reads_only: bool = False, **kwargs: Any) -> Engine:
     """An engine for ``url`` whose every wait (pool, lock, busy database) ends after ``wait_seconds``.
 
     SQLite: the folder made, WAL, foreign keys and a busy timeout. WAL lets readers carry on while
     one writer commits, the busy timeout makes concurrent writers wait instead of failing, and
-    foreign keys are off in SQLite unless asked for per connection. PostgreSQL: with
+    foreign keys are off in SQLite unless asked for per connection. Transactions take the write lock
+    as they begin, except on an engine that is ``reads_only``: a lookup made while sending (the
+    WhatsApp window) would otherwise queue for a lock it never needs behind every worker's writes,
+    and time out under a campaign's. Such an engine must not write. PostgreSQL: with
     ``wait_seconds``, ``lock_timeout`` and ``statement_timeout`` are set for each connection, so a
     held row lock cannot make a turn hang. Either way SQL parameters never appear in errors or
     logs (they hold what people told us).
@@ -44,7 +47,8 @@ def make_engine(url: str, *, wait_seconds: float | None = None, **kwargs: Any) -
         connect_args = {"timeout": wait, "check_same_thread": False, **kwargs.pop("connect_args", {})}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=int(wait * 1000)))
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        if not reads_only:
+            event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     connect_args = dict(kwargs.pop("connect_args", {}))
     if wait_seconds is not None:

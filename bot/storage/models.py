@@ -212,6 +212,8 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("channel", "address", "idempotency_key", name="uq_outbox_channel_address_idempotency_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        # How sender workers find the next rows of a channel (bot.delivery.claim): in order, without a sort.
+        Index("ix_outbox_claim", "channel", "status", "urgent", "next_attempt_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

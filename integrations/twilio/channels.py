@@ -134,6 +134,12 @@ class WhatsAppChannel:
     def route(self, address: str) -> Route:
         return self.decide(self.window(address, self.sms_possible))
 
+    def close(self) -> None:
+        """Let go of the window lookup's connections (``Service.close`` closes every channel)."""
+        close = getattr(self.window, "close", None)
+        if close is not None:
+            close()
+
     def send(self, address: str, part: Part) -> str:
         route = self.route(address)
         to = WHATSAPP_PREFIX + address

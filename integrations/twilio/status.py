@@ -16,7 +16,8 @@ What an error code then decides:
   nothing is ever received twice. A reply is not: by then the conversation has moved on, and the
   person's next message gets a fresh one.
 - 30006 (a landline) and 30007 (filtered by the carrier) are final. A landline never takes a text,
-  so 30006 also marks the SMS contact unreachable and nothing more is tried there.
+  so 30006 also marks the SMS contact unreachable (as a provider's refusal does: the contact made if
+  need be, whatever else waits for the number failed) and nothing more is tried there.
 - 63016 (WhatsApp, outside the 24-hour window): Twilio knows the window better than we do. The row
   goes again as ``window`` decides now that it is closed (a template, or SMS), or is held until the
   person writes.
@@ -34,8 +35,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import SendingChannel
+from bot.delivery.errors import RecipientGone
 from bot.delivery.outbox import RANK, Purpose, Status, from_body, moves_forward
-from bot.storage.models import Contact, DeliveryEvent, OutboxMessage
+from bot.delivery.recipients import mark_gone
+from bot.storage.models import DeliveryEvent, OutboxMessage
 from integrations.twilio.channels import WhatsAppChannel
 from integrations.twilio.window import OUTSIDE_WINDOW, Way, facts_for
 
@@ -179,10 +182,8 @@ class StatusUpdates:
         elif row.error_code == UNREACHABLE and row.purpose != Purpose.REPLY.value:
             self._unreachable(session, row, now)
         elif row.error_code == LANDLINE and row.channel == "sms":
-            contact = session.scalars(select(Contact).where(Contact.channel == "sms",
-                                                            Contact.address == row.address)).first()
-            if contact is not None and contact.unreachable_at is None:
-                contact.unreachable_at = now
+            # The contact is made if there is none: a subscriber imported for campaigns may never have written.
+            mark_gone(session, "sms", row.address, RecipientGone(LANDLINE, "a landline: it cannot take texts"), now)
 
     def _outside_window(self, session: Session, row: OutboxMessage, now: datetime) -> None:
         channel = self.channels.get("whatsapp")

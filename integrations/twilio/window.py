@@ -90,7 +90,8 @@ def facts_for(session: Session, address: str, sms_possible: bool) -> Facts:
 
 class WindowLookup:
     """Looks the facts up in the service's database (its own small pool, made on first use: a channel
-    is built from settings alone, and a sender worker may have no web app around it)."""
+    is built from settings alone, and a sender worker may have no web app around it). It only reads,
+    so on SQLite it never waits for the write lock the workers take in turns."""
 
     def __init__(self, database_url: str | None = None, sessions: sessionmaker[Session] | None = None) -> None:
         self._database_url = database_url
@@ -101,12 +102,18 @@ class WindowLookup:
             from bot.storage.db import make_engine, make_session_factory
 
             assert self._database_url is not None
-            self._sessions = make_session_factory(make_engine(self._database_url, wait_seconds=2.0))
+            self._sessions = make_session_factory(make_engine(self._database_url, wait_seconds=2.0, reads_only=True))
         return self._sessions
 
     def __call__(self, address: str, sms_possible: bool) -> Facts:
         with self._factory()() as session:
             return facts_for(session, address, sms_possible)
+
+    def close(self) -> None:
+        """Let go of the pool it made (sessions it was given are their owner's to close)."""
+        if self._database_url is not None and self._sessions is not None:
+            self._sessions.kw["bind"].dispose()
+            self._sessions = None
 
 
 FactsLookup = Callable[[str, bool], Facts]

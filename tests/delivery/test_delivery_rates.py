@@ -4,6 +4,7 @@ going over, and two workers sharing one limit through Redis never exceeding it t
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -11,7 +12,7 @@ import redis
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from bot.channels.base import Part
-from bot.delivery.rates import SendRates, Stopped, cost
+from bot.delivery.rates import ChannelRate, SendRates, Stopped, cost
 from bot.delivery.segments import segments
 from bot.storage.types import utcnow
 from delivery_support import REDIS_URL, TestChannel, make_worker, rates, send_later
@@ -131,6 +132,27 @@ def test_one_chat_gets_at_most_its_own_rate_while_others_carry_on(sessions):
     assert channel.texts("busy-chat") == [f"Part of a long answer {n}" for n in range(3)]
     assert most_in_any_window(busy, 1.0 - TOLERANCE) <= 2  # 2/second to that chat
     assert channel.sent[-1].address == "busy-chat"  # the others did not wait behind it
+
+
+def test_a_campaign_on_a_slow_channel_does_not_hold_up_a_fast_one(sessions):
+    """A campaign queues SMS and Telegram messages interleaved; SMS waits for room at its lower rate while
+    Telegram goes at its own (with senders shared by every channel, both went at the SMS pace)."""
+    sms, telegram = TestChannel(name=unique_channel()), TestChannel(name=unique_channel())
+    now = utcnow()
+    for n in range(24):
+        send_later(sessions, sms.name, f"+4477009{n:05d}", f"Christmas advice {n}", now=now)
+        send_later(sessions, telegram.name, str(1000 + n), f"Christmas advice {n}", now=now)
+    limits = SendRates({sms.name: ChannelRate("2/second"), telegram.name: ChannelRate("40/second")}, None)
+    worker = make_worker(sessions, [sms, telegram], utcnow, rates=limits, concurrency=2, poll_seconds=0.2)
+    started = time.monotonic()
+    worker.start()
+    try:
+        telegram.wait_for(24, timeout=30)
+        telegram_seconds = time.monotonic() - started
+    finally:
+        worker.stop()
+    assert telegram_seconds < 3.0  # 24 at 40/second; behind the SMS, about 12 seconds
+    assert len(sms.sent) < 12  # the SMS meanwhile kept to 2 a second
 
 
 def test_a_part_larger_than_the_whole_window_still_goes(sessions):

@@ -81,7 +81,7 @@ def test_health_says_how_long_the_oldest_due_message_has_waited(service, session
 
 def test_serve_runs_workers_for_its_channels_and_stops_them(service, sessions):
     sms = TestChannel()
-    outbox_id = send_later(sessions, "sms", PHONE, "Sent by the web process's own worker.", now=utcnow())
+    outbox_id = send_later(sessions, "sms", PHONE, "Sent by the web process's own worker.", now=service.engine.clock())
     service.channels = {"sms": sms}
     assert service.start_workers()
     try:

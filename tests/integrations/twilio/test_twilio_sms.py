@@ -317,6 +317,19 @@ def test_a_landline_fails_for_good_and_is_not_tried_again(bizwatch: Bizwatch, fa
         assert session.scalars(select(Contact.unreachable_at).filter_by(address=USER)).one() == clock()
 
 
+def test_a_landline_that_never_wrote_to_us_is_marked_too(bizwatch: Bizwatch, fake: FakeTwilio, clock) -> None:
+    """A campaign subscriber imported from a list has no contact row until something marks one."""
+    fake.set_delivery(USER, "undelivered", 30006)
+    with bizwatch.sessions.begin() as session:
+        queue(session, channel="sms", address=USER, key="campaign:1:1", purpose=Purpose.CAMPAIGN,
+              messages=[Outbound("Christmas advice for your shop.")], now=clock())
+    bizwatch.deliver()
+
+    assert [(row.status, row.error_code) for row in bizwatch.rows()] == [("undelivered", "30006")]
+    with bizwatch.sessions() as session:
+        assert session.scalars(select(Contact.unreachable_at).filter_by(address=USER)).one() == clock()
+
+
 def test_reports_that_overtake_the_worker_are_folded_in_when_it_marks_the_row_sent(bizwatch: Bizwatch,
                                                                                  clock) -> None:
     sid = "SM" + "8" * 32

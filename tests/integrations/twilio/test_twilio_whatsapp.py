@@ -15,7 +15,7 @@ from bot.messages import Outbound
 from bot.storage.models import Consent, Contact
 from integrations.twilio.fake import FakeTwilio, Media
 from integrations.twilio.keywords import HELP_TEXT
-from integrations.twilio.window import HOLD_PREFIX, WINDOW, Facts, Way, whatsapp_route
+from integrations.twilio.window import HOLD_PREFIX, WINDOW, Facts, Way, WindowLookup, whatsapp_route
 from twilio_test_support import (  # noqa: F401 - fixtures
     USER,
     WHATSAPP,
@@ -49,6 +49,20 @@ def test_how_a_whatsapp_message_may_go(facts: Facts, template: str | None, way: 
     assert route.way is way
     assert route.reason.startswith(HOLD_PREFIX) if way is Way.HOLD else route.reason == ""
     assert len(route.reason) <= 120
+
+
+def test_the_window_is_looked_up_while_a_worker_holds_the_write_lock(settings, sessions) -> None:
+    """A sender looks the window up beside the other senders' writes; on SQLite a lookup that queued for
+    the write lock timed out under a campaign's load (and the message was tried again later)."""
+    lookup = WindowLookup(settings.database_url)
+    try:
+        with sessions.begin() as session:
+            queue(session, channel="sms", address=USER, key="holds-the-lock", purpose=Purpose.STATUS,
+                  messages=[Outbound("Written while the lookup runs.")], now=NOW)  # the write lock is held from here
+            facts = lookup(USER, sms_possible=False)
+    finally:
+        lookup.close()
+    assert facts == Facts(None)
 
 
 # Through the fake

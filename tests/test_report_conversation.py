@@ -258,7 +258,8 @@ def test_export_has_the_agreed_schema(chat, sessions):
                                 "postcode": "WS1 1QL"}
     assert data["items"] == [{"description": "bottles of gin", "quantity": 2, "value_gbp": None}]
     assert data["value_gbp"] == 50.0
-    assert set(data["cctv"]) == {"available", "shows_face", "clock_offset_minutes", "overwrite_days", "links", "files", "status"}
+    assert set(data["cctv"]) == {"available", "shows_face", "clock_offset_minutes", "overwrite_days", "links", "files",
+                                 "status", "status_reason", "history"}
     assert data["reporter"]["preferred_contact"] == "text"
 
 

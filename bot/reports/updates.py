@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.crime_types import label
 from bot.delivery.outbox import Purpose, from_body, queue
 from bot.delivery.quiet_hours import arrival_time
-from bot.evidence.cctv import stop_reminders
+from bot.evidence.cctv import report_closed
 from bot.messages import Outbound
 from bot.reports.service import Refused, find
 from bot.reports.status import NEXT_STEP, Outcome, Status, current, update_words
@@ -190,7 +190,7 @@ def set_status(session: Session, reference: str, change: Change, now: datetime, 
               messages=[Outbound(text)], now=now, due_at=row.notice_due_at, urgent=change.urgent)
     report.status_changes.append(row)
     if change.status is Status.CLOSED:
-        stop_reminders(session, report, now)  # a closed report is no longer waiting for its CCTV
+        report_closed(session, report, now)  # no longer waiting for its CCTV
     session.flush()
     return Recorded(report=report, change=row, text=text)
 

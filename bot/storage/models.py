@@ -124,6 +124,10 @@ class Report(Base):
         back_populates="report", cascade="all, delete-orphan", passive_deletes=True,
         order_by="ReportStatusChange.seq"
     )
+    # Issue 10 (cctv): the CCTV status history, in the order the changes were made (CctvStatusChange).
+    cctv_changes: Mapped[list[CctvStatusChange]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", passive_deletes=True, order_by="CctvStatusChange.id"
+    )
 
 
 class ReportItem(Base):
@@ -437,6 +441,8 @@ class CctvStatusChange(Base):
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="cctv_changes")
 
 
 class UploadLink(Base):

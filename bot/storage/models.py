@@ -428,7 +428,7 @@ def _declared_statements_are_kept(mapper: object, connection: object, statement:
 
 
 class CctvStatusChange(Base):
-    """One change of a report's CCTV status (none, pending, provided, declined, overwritten), with when
+    """One change of a report's CCTV status (none, pending, provided, declined, overwritten, not needed), with when
     and why, so the officer sees when footage was promised, arrived, was refused or was lost.
 
     ``reports.cctv_status`` holds the current one; this is its history, written in the same transaction.

@@ -325,3 +325,18 @@ def test_every_reply_of_a_report_by_sms_is_gsm7(engine):
             text = render_plain(reply, compact=True)
             assert is_gsm7(text), f"after {line!r}: {[c for c in text if not is_gsm7(c)]} in {text!r}"
     assert "your reference is" in sms.text.lower()
+
+
+def test_the_end_of_a_report_gives_the_real_cctv_deadline_and_the_way_to_an_impact_statement(chat):
+    deadline = "Please save a copy of the footage before Tuesday 1 December 2026, 3:00pm, when it will be recorded over."
+    verify_dialog(chat, [
+        ("someone nicked £80 of meat yesterday at 3pm", "still there"), ("no", "where did it happen"),
+        (PLACE, "anything to add"), ("he put steaks in his coat and walked out", "describe them"),
+        ("young lad, grey hoodie", "cctv"),
+        ("yes, face is clear, clock right, keeps 10 days", deadline.lower()),  # the CCTV question's warning
+        ("later", "anyone else see"), ("no", "your name"), *you(),
+    ])
+    done = chat.say("submit")
+    assert deadline in done and "within 10 days" not in done  # the same deadline, from the incident's time
+    assert "choose 'Make an impact statement' below, or say 'impact statement' at any time" in done
+    assert "Ask the officer" not in done and "Make an impact statement" in chat.buttons

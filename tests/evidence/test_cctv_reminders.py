@@ -232,7 +232,8 @@ def test_no_reminders_are_promised_when_none_can_go_before_the_footage_is_gone(c
         *you(),
     ])
     done = chat.say("submit")
-    assert "/upload/" in done and "remind" not in done and "within 1 day so" in done
+    assert "/upload/" in done and "remind" not in done
+    assert "may already have been recorded over: if you still have it, please save a copy now" in done
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)
                               .where(OutboxMessage.purpose == "reminder")) == 0

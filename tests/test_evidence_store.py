@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from bot.evidence.store import FolderStore, TooLarge, sniff
+from bot.evidence.store import ACCEPT, FORMATS, FolderStore, Signature, TooLarge, is_media, sniff
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 
@@ -39,6 +39,26 @@ def test_the_type_comes_from_the_bytes_not_the_name():
     assert sniff(b"\x00\x00\x00\x18ftypmp42") == "video/mp4"
     assert sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
     assert sniff(b"<script>alert(1)</script>") == "application/octet-stream"
+    assert sniff(b"G is for the text file that starts with G") == "application/octet-stream"  # not a stream
+    assert sniff(b"\x00\x00\x00\x01\x67\x42\xc0\x1e") == "video/h264"
+
+
+def head_with(signature: Signature) -> bytes:
+    """The first bytes of a file bearing ``signature`` (zeros elsewhere)."""
+    head = bytearray(max(offset + len(magic) for offset, magic in signature))
+    for offset, magic in signature:
+        head[offset:offset + len(magic)] = magic
+    return bytes(head)
+
+
+def test_every_file_ending_the_upload_picker_offers_is_one_the_page_takes():
+    offered = [kind for kind in ACCEPT.split(",") if not kind.endswith("/*")]
+    assert ACCEPT.startswith("video/*,image/*,") and {".264", ".dav", ".avi", ".mkv", ".asf"} <= set(offered)
+    for ending in offered:
+        [kind] = [f for f in FORMATS if ending in f.extensions]  # each ending is one format's
+        assert is_media(kind.content_type), ending
+        for signature in kind.signatures:
+            assert sniff(head_with(signature)) == kind.content_type, (ending, signature)
 
 
 def test_keys_are_hashes_so_nothing_else_can_name_a_path(tmp_path):

@@ -42,7 +42,8 @@ def test_a_typical_shop_theft_takes_twelve_turns_and_keeps_everything(chat, sess
         (PLACE, "anything to add"),
         ("he put 6 steaks and a leg of lamb in his coat and walked out", "describe them"),
         ("young lad, about 18, grey hoodie, scar on left cheek", "do you have cctv"),
-        ("yes, you can see his face, the clock is 5 minutes fast and it keeps 7 days", "save a copy before"),
+        ("yes, you can see his face, the clock is 5 minutes fast and it keeps 7 days",
+         "save a copy of the footage before"),
         ("later", "anyone else see"),
         ("no", "your name and role"),
         *you(),
@@ -258,7 +259,8 @@ def test_export_has_the_agreed_schema(chat, sessions):
                                 "postcode": "WS1 1QL"}
     assert data["items"] == [{"description": "bottles of gin", "quantity": 2, "value_gbp": None}]
     assert data["value_gbp"] == 50.0
-    assert set(data["cctv"]) == {"available", "shows_face", "clock_offset_minutes", "overwrite_days", "links", "files", "status"}
+    assert set(data["cctv"]) == {"available", "shows_face", "clock_offset_minutes", "overwrite_days", "links", "files",
+                                 "status", "status_reason", "history"}
     assert data["reporter"]["preferred_contact"] == "text"
 
 
@@ -324,3 +326,18 @@ def test_every_reply_of_a_report_by_sms_is_gsm7(engine):
             text = render_plain(reply, compact=True)
             assert is_gsm7(text), f"after {line!r}: {[c for c in text if not is_gsm7(c)]} in {text!r}"
     assert "your reference is" in sms.text.lower()
+
+
+def test_the_end_of_a_report_gives_the_real_cctv_deadline_and_the_way_to_an_impact_statement(chat):
+    deadline = "Please save a copy of the footage before Tuesday 1 December 2026, 3:00pm, when it will be recorded over."
+    verify_dialog(chat, [
+        ("someone nicked £80 of meat yesterday at 3pm", "still there"), ("no", "where did it happen"),
+        (PLACE, "anything to add"), ("he put steaks in his coat and walked out", "describe them"),
+        ("young lad, grey hoodie", "cctv"),
+        ("yes, face is clear, clock right, keeps 10 days", deadline.lower()),  # the CCTV question's warning
+        ("later", "anyone else see"), ("no", "your name"), *you(),
+    ])
+    done = chat.say("submit")
+    assert deadline in done and "within 10 days" not in done  # the same deadline, from the incident's time
+    assert "choose 'Make an impact statement' below, or say 'impact statement' at any time" in done
+    assert "Ask the officer" not in done and "Make an impact statement" in chat.buttons

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from typing import Any, Optional
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -94,19 +95,23 @@ def show(outbox_id: int = typer.Argument(..., metavar="ID", help="The message id
 @app.command("retry")
 def retry(outbox_id: int = typer.Argument(..., metavar="ID", help="The failed message's id."),
           fmt: Shown = FORMAT_OPTION) -> None:
-    """Queue a failed message to be sent again now (the parts already sent are not sent again)."""
+    """Queue a failed message to be sent again now, or after the quiet hours if it can wait (the parts
+    already sent are not sent again)."""
     settings = get_settings()
     with make_session_factory(make_engine(settings.database_url)).begin() as session:
         try:
-            message = operator.retry(session, outbox_id, utcnow())
+            now = utcnow()
+            message = operator.retry(session, outbox_id, now, settings)
         except operator.NotRetryable as refusal:
             typer.echo(str(refusal), err=True)
             raise typer.Exit(1) from None
-        shown, channel = operator.as_dict(message), message.channel
+        shown, channel, at = operator.as_dict(message), message.channel, message.next_attempt_at
     wakeup = Wakeup(settings.database_url)
     wakeup(channel)  # workers in other processes hear it at once on PostgreSQL
     wakeup.close()
     if fmt is Shown.json:
         _echo_json(shown)
     else:
-        typer.echo(f"Message {outbox_id} is queued to be sent again.")
+        later = "" if at <= now else \
+            f" at {at.astimezone(ZoneInfo(settings.timezone)):%H:%M on %a %d %b}, after the quiet hours"
+        typer.echo(f"Message {outbox_id} is queued to be sent again{later}.")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.delivery import ledger
-from bot.delivery.outbox import OUTBOX, Status
+from bot.delivery.outbox import Status
+from bot.delivery.quiet_hours import QuietHoursSettings, arrival_time
 from bot.storage.models import DeliveryEvent, OutboxMessage
 
 LIST_FIELDS = ("id", "channel", "address", "purpose", "status", "urgent", "attempts", "parts_sent", "provider_ids",
@@ -49,15 +50,20 @@ def events(session: Session, outbox_id: int) -> list[dict[str, Any]]:
              "error_code": e.error_code, "detail": e.detail} for e in rows]
 
 
-def retry(session: Session, outbox_id: int, now: datetime) -> OutboxMessage:
-    """Queue a failed message again now, with a fresh set of attempts; the parts already sent stay sent."""
-    changed = session.execute(update(OUTBOX).where(OUTBOX.c.id == outbox_id, OUTBOX.c.status == Status.FAILED.value)
-                              .values(status=Status.QUEUED.value, next_attempt_at=now, attempts=0, error_code=None,
-                                      error=None, lease_owner=None, lease_until=None, updated_at=now)).rowcount
-    message = session.get(OutboxMessage, outbox_id, populate_existing=True)
+def retry(session: Session, outbox_id: int, now: datetime, quiet_hours: QuietHoursSettings) -> OutboxMessage:
+    """Queue a failed message again, with a fresh set of attempts; the parts already sent stay sent.
+
+    It goes now, or at the end of the quiet hours if it can wait: an operator's retry at 23:00 is
+    still the reminder or update it was, and the person is still asleep.
+    """
+    message = session.get(OutboxMessage, outbox_id, with_for_update=True, populate_existing=True)
     if message is None:
         raise NotRetryable(f"There is no message {outbox_id}.")
-    if not changed:
+    if message.status != Status.FAILED.value:
         raise NotRetryable(f"Message {outbox_id} is {message.status}: only failed messages can be retried.")
+    at = arrival_time(now, urgent=message.urgent, purpose=message.purpose, settings=quiet_hours)
+    message.status, message.next_attempt_at, message.attempts, message.updated_at = Status.QUEUED.value, at, 0, now
+    message.error_code = message.error = message.lease_owner = message.lease_until = None
+    session.flush()
     ledger.event(session, outbox_id, now, Status.QUEUED.value, kind="operator", detail="retried by an operator")
     return message

@@ -4,6 +4,11 @@ Nothing that can wait (a reminder, a status update) arrives between ``quiet_hour
 ``quiet_hours_end`` local time (21:00 to 08:00 by default). Local time is the service's timezone
 (Europe/London), so the rule follows the clocks: after the October change 08:00 is 08:00 GMT, after
 the March change 08:00 BST, never an hour early or late. Callers decide what is urgent.
+
+A message that can wait is one that is neither urgent nor a reply to what the person just sent
+(``can_wait``). Trying such a message again (a backoff, Twilio's "unreachable, try later", an
+operator's retry) is still that message: ``arrival_time`` is what every place that sets a row's
+next attempt asks, so a reminder that failed at 20:25 is tried again at 08:00, not at 21:00 and 23:00.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from typing import Protocol
 from zoneinfo import ZoneInfo
+
+from bot.delivery.outbox import Purpose
 
 
 class QuietHoursSettings(Protocol):
@@ -64,3 +71,14 @@ def next_allowed(moment: datetime, settings: QuietHoursSettings) -> datetime:
     if candidate.astimezone(timezone.utc) <= moment.astimezone(timezone.utc):  # compared as instants
         candidate = _at(local + timedelta(days=1), end, zone)
     return candidate.astimezone(moment.tzinfo)
+
+
+def can_wait(*, urgent: bool, purpose: str) -> bool:
+    """Whether a message may be kept until the morning: anything but an urgent one or a reply (the
+    person has just written, so they are awake and waiting for it)."""
+    return not urgent and purpose != Purpose.REPLY.value
+
+
+def arrival_time(moment: datetime, *, urgent: bool, purpose: str, settings: QuietHoursSettings) -> datetime:
+    """When a message meant to go at ``moment`` may go: then, unless it can wait and that is in quiet hours."""
+    return next_allowed(moment, settings) if can_wait(urgent=urgent, purpose=purpose) else moment

@@ -37,7 +37,7 @@ def channel_rates(settings: Settings) -> dict[str, ChannelRate]:
 
 def retry_policy(settings: Settings) -> RetryPolicy:
     return RetryPolicy(max_attempts=settings.delivery_max_attempts, base_seconds=settings.delivery_retry_base_seconds,
-                       max_seconds=settings.delivery_retry_max_seconds)
+                       max_seconds=settings.delivery_retry_max_seconds, quiet_hours=settings)
 
 
 class Delivery:

@@ -39,7 +39,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -265,10 +265,12 @@ class Worker:
                          detail=f"gave up after {row.attempts} attempts: {error.detail or error.code}")
             return
         now = self.clock()
-        log.info("outbox %d on %s: %s, retry in %.1f s", row.id, row.channel, error.code, decision.delay)
-        self._finish(row, ledger.retry_at, now=now, when=now + timedelta(seconds=decision.delay), code=error.code,
+        when = self.policy.retry_time(now, decision.delay, urgent=row.urgent, purpose=row.purpose)
+        wait = (when - now).total_seconds()
+        log.info("outbox %d on %s: %s, retry in %.1f s", row.id, row.channel, error.code, wait)
+        self._finish(row, ledger.retry_at, now=now, when=when, code=error.code,
                      detail=error.detail or error.code, counted=decision.counted)
-        due = time.monotonic() + decision.delay
+        due = time.monotonic() + wait
         with self._lock:
             if self._next_retry is None or due < self._next_retry:
                 self._next_retry = due

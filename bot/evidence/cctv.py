@@ -1,9 +1,14 @@
-"""A report's CCTV status and its history: none, pending, provided, declined, overwritten.
+"""A report's CCTV status and its history: none, pending, provided, declined, overwritten, not needed.
 
 Every change goes through ``change_status``, which keeps ``reports.cctv_status`` (the current one)
 and a ``cctv_status_changes`` row (when, and why) together, and stops the reminders once nothing is
 left to chase, all in the caller's transaction: the reminders stop the moment the footage arrives,
-is refused or is lost, or never go at all if that transaction fails.
+is refused or is lost, or never go at all if that transaction fails. Closing a report settles
+footage still to follow as not needed, so no report shows "pending" for ever.
+
+"Declined" covers two different facts an officer must tell apart: there is no footage at all, or
+the business would rather not share what it has. The reason kept with the change says which, and
+``status_words`` puts it in words.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ class CctvStatus(str, Enum):
     PROVIDED = "provided"  # a link or a file arrived
     DECLINED = "declined"  # they have none after all, or would rather not (the reason says which)
     OVERWRITTEN = "overwritten"  # recorded over before it was sent
+    NOT_NEEDED = "not_needed"  # still to follow when the report was closed
 
 
 # The reminders a report can have, numbered (``reminder_key``): a few hours after, the next morning,
@@ -34,6 +40,14 @@ NO_FOOTAGE = "no footage"
 RATHER_NOT = "rather not share it"
 RECORDED_OVER = "recorded over before it was sent"
 SAID_RECORDED_OVER = "recorded over (the reporter said)"
+REPORT_CLOSED = "report closed"
+WHEN_SENT = "when the report was sent"
+# The current status in words, for the officer and the reporter's review ("declined" by its reason).
+STATUS_WORDS = {CctvStatus.NONE: "no CCTV", CctvStatus.PENDING: "footage to follow",
+                CctvStatus.PROVIDED: "footage provided", CctvStatus.DECLINED: "not shared, by choice",
+                CctvStatus.OVERWRITTEN: "recorded over before it was sent",
+                CctvStatus.NOT_NEEDED: "not needed: report closed"}
+NO_FOOTAGE_WORDS = "no footage of it (there is none)"
 
 
 def reminder_key(report_id: int, slot: int) -> str:
@@ -61,10 +75,26 @@ def overwrite_at(report: Report) -> datetime | None:
     return recorded.astimezone(timezone.utc) + timedelta(days=report.cctv_overwrite_days)
 
 
-def record(session: Session, report: Report, status: CctvStatus, now: datetime, reason: str | None = None) -> None:
+def record(report: Report, status: CctvStatus, now: datetime, reason: str | None = None) -> None:
     """Set the status and keep its history row (no reminders touched: see ``change_status``)."""
     report.cctv_status = status.value
-    session.add(CctvStatusChange(report_id=report.id, status=status.value, reason=reason, at=now))
+    report.cctv_changes.append(CctvStatusChange(status=status.value, reason=reason, at=now))
+
+
+def status_reason(report: Report) -> str | None:
+    """Why the CCTV is in its current status (the reason kept with the change that put it there)."""
+    last = report.cctv_changes[-1] if report.cctv_changes else None
+    return last.reason if last is not None and last.status == report.cctv_status else None
+
+
+def status_words(report: Report) -> str:
+    """The current status as people read it: "no footage of it" and "not shared, by choice" apart."""
+    status = CctvStatus(report.cctv_status)
+    if status is CctvStatus.NONE and report.cctv_available:
+        status = CctvStatus.PENDING  # a draft whose footage was not offered yet: it is to follow when sent
+    if status is CctvStatus.DECLINED and status_reason(report) == NO_FOOTAGE:
+        return NO_FOOTAGE_WORDS
+    return STATUS_WORDS[status]
 
 
 def change_status(session: Session, report: Report, status: CctvStatus, now: datetime,
@@ -75,14 +105,14 @@ def change_status(session: Session, report: Report, status: CctvStatus, now: dat
     """
     if report.cctv_status == status.value:
         return False
-    record(session, report, status, now, reason)
+    record(report, status, now, reason)
     if status is not CctvStatus.PENDING:
         stop_reminders(session, report, now)
     return True
 
 
 def stop_reminders(session: Session, report: Report, now: datetime) -> int:
-    """Cancel this report's CCTV reminders not yet sent (also when the report is closed); how many."""
+    """Cancel this report's CCTV reminders not yet sent; how many."""
     contact = session.get(Contact, report.contact_id) if report.contact_id is not None else None
     if contact is None:
         return 0
@@ -95,10 +125,11 @@ def stop_reminders(session: Session, report: Report, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def history(session: Session, report_id: int) -> list[CctvStatusChange]:
-    """The report's CCTV status changes, oldest first (for `reports show` and the officer)."""
-    return list(session.scalars(select(CctvStatusChange).where(CctvStatusChange.report_id == report_id)
-                                .order_by(CctvStatusChange.at, CctvStatusChange.id)))
+def report_closed(session: Session, report: Report, now: datetime) -> None:
+    """A closed report waits for nothing: footage still to follow is no longer needed (and its
+    reminders stop); footage given, refused or lost keeps its status."""
+    if report.cctv_status == CctvStatus.PENDING.value:
+        change_status(session, report, CctvStatus.NOT_NEEDED, now, REPORT_CLOSED)
 
 
 def reminders(session: Session, report: Report) -> list[OutboxMessage]:

@@ -23,8 +23,8 @@ from bot.config import Settings
 from bot.crime_types import label
 from bot.delivery.outbox import Purpose, Status, queue
 from bot.delivery.quiet_hours import clock_time, next_allowed
-from bot.evidence.cctv import (RECORDED_OVER, CctvStatus, change_status, overwrite_at, record, reminder_key,
-                               report_id_of)
+from bot.evidence.cctv import (RATHER_NOT, RECORDED_OVER, WHEN_SENT, CctvStatus, change_status, overwrite_at,
+                               record, reminder_key, report_id_of)
 from bot.evidence.upload_links import MintedLink, mint
 from bot.messages import Outbound
 from bot.reports.status import Status as PoliceStatus
@@ -129,7 +129,9 @@ class Chase:
 def on_submitted(session: Session, settings: Settings, report: Report, now: datetime) -> Chase | None:
     """A report was just sent: its first CCTV status goes in the history, and footage to follow is chased."""
     if report.cctv_status != CctvStatus.NONE.value:
-        record(session, report, CctvStatus(report.cctv_status), now, "when the report was sent")
+        status = CctvStatus(report.cctv_status)
+        # In the report, declining is the answer to "send a link if you can share it": rather not.
+        record(report, status, now, RATHER_NOT if status is CctvStatus.DECLINED else WHEN_SENT)
     if report.cctv_status != CctvStatus.PENDING.value:
         return None
     reminders = queue_reminders(session, settings, report, now)

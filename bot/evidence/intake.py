@@ -17,9 +17,8 @@ from itertools import chain
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from bot.evidence.store import EvidenceStore, StoredFile, sniff
+from bot.evidence.store import SNIFF_BYTES, EvidenceStore, StoredFile, is_media, sniff
 
-SNIFF_BYTES = 16
 MAX_FIELD_BYTES = 1024  # a form field that is not a file (the page sends none; a client might)
 MAX_NAME_CHARS = 200
 
@@ -141,10 +140,6 @@ def _head(data: Iterator[bytes]) -> tuple[bytes, Iterator[bytes]]:
         if len(head) >= SNIFF_BYTES:
             break
     return head[:SNIFF_BYTES], chain(taken, data)
-
-
-def is_media(content_type: str) -> bool:
-    return content_type.startswith(("video/", "image/"))
 
 
 @dataclass

@@ -17,24 +17,58 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 CHUNK = 64 * 1024
-# (magic bytes at an offset, type): enough to tell the photos, videos and documents people send.
-SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\xff\xd8\xff", "image/jpeg"),
-    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
-    (0, b"GIF87a", "image/gif"),
-    (0, b"GIF89a", "image/gif"),
-    (0, b"%PDF-", "application/pdf"),
-    (4, b"ftypqt", "video/quicktime"),
-    (4, b"ftypheic", "image/heic"),
-    (4, b"ftyp", "video/mp4"),
-    (0, b"\x1aE\xdf\xa3", "video/webm"),  # Matroska/WebM
-    (0, b"0&\xb2u\x8ef\xcf\x11", "video/x-ms-asf"),  # ASF/WMV, from many older recorders
-    (0, b"\x00\x00\x01\xba", "video/mpeg"),  # MPEG program stream (.mpg, many DVR exports)
-    (0, b"DHAV", "video/x-dav"),  # Dahua recorders' own export format
-    (0, b"IMKH", "video/x-hikvision"),  # Hikvision recorders' own export header
+# How many first bytes the type is sniffed from: an MPEG transport stream is only told apart from
+# text that happens to start with "G" by its second and third packets (188 bytes apart).
+SNIFF_BYTES = 512
+# A signature: (offset, bytes) marks that must all be there.
+Signature = tuple[tuple[int, bytes], ...]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A kind of file we recognise: its type, how its first bytes look, and the file name endings the
+    upload page offers for it (besides the phone's own "any video or photo")."""
+
+    content_type: str
+    signatures: tuple[Signature, ...]
+    extensions: tuple[str, ...] = ()
+
+
+def _at(*marks: tuple[int, bytes]) -> Signature:
+    return marks
+
+
+# The one list of what we take: sniffing reads it, and the upload page's picker is built from it, so a file
+# the picker offers is a file the page accepts. First match wins (the specific ISO boxes before plain "ftyp").
+FORMATS: tuple[Format, ...] = (
+    Format("image/jpeg", (_at((0, b"\xff\xd8\xff")),), (".jpg", ".jpeg")),
+    Format("image/png", (_at((0, b"\x89PNG\r\n\x1a\n")),), (".png",)),
+    Format("image/gif", (_at((0, b"GIF87a")), _at((0, b"GIF89a"))), (".gif",)),
+    Format("image/webp", (_at((0, b"RIFF"), (8, b"WEBP")),), (".webp",)),
+    Format("application/pdf", (_at((0, b"%PDF-")),)),  # recognised, to be refused by name
+    Format("video/quicktime", (_at((4, b"ftypqt")),), (".mov",)),
+    Format("image/heic", tuple(_at((4, b"ftyp" + brand)) for brand in (b"heic", b"heix", b"mif1", b"heif")),
+           (".heic", ".heif")),
+    Format("image/avif", (_at((4, b"ftypavif")),), (".avif",)),
+    Format("video/mp4", (_at((4, b"ftyp")),), (".mp4", ".m4v", ".3gp")),
+    Format("video/webm", (_at((0, b"\x1aE\xdf\xa3")),), (".mkv", ".webm")),  # Matroska/WebM
+    Format("video/x-ms-asf", (_at((0, b"0&\xb2u\x8ef\xcf\x11")),), (".asf", ".wmv")),  # many older recorders
+    Format("video/x-msvideo", (_at((0, b"RIFF"), (8, b"AVI ")),), (".avi",)),
+    Format("video/mpeg", (_at((0, b"\x00\x00\x01\xba")),), (".mpg", ".mpeg", ".vob")),  # program stream (DVRs)
+    Format("video/mp2t", (_at((0, b"G"), (188, b"G"), (376, b"G")), _at((4, b"G"), (196, b"G"), (388, b"G"))),
+           (".ts", ".mts", ".m2ts")),  # transport stream; camcorders' M2TS puts 4 bytes before each packet
+    Format("video/x-dav", (_at((0, b"DHAV")),), (".dav",)),  # Dahua recorders' own export format
+    Format("video/x-hikvision", (_at((0, b"IMKH")),)),  # Hikvision's export header, under any name
+    # Raw H.264/H.265 (Annex B), as many recorders export: a start code, then the first unit's header
+    # (H.264: an access unit delimiter or the sequence parameter set; H.265: a delimiter or the VPS).
+    Format("video/h264", tuple(_at((0, start + unit)) for start in (b"\x00\x00\x00\x01", b"\x00\x00\x01")
+                               for unit in (b"\x09", b"\x67", b"\x27", b"\x47")), (".264", ".h264")),
+    Format("video/h265", tuple(_at((0, start + unit)) for start in (b"\x00\x00\x00\x01", b"\x00\x00\x01")
+                               for unit in (b"\x46\x01", b"\x40\x01")), (".265", ".h265", ".hevc")),
 )
-# RIFF holds several things: which one is in bytes 8-12.
-RIFF_KINDS = {b"WEBP": "image/webp", b"AVI ": "video/x-msvideo"}
+# What the upload page's file picker offers: any video or photo the device knows, and our formats by name
+# (a recorder's .dav or .264 is neither to a phone).
+ACCEPT = ",".join(dict.fromkeys(("video/*", "image/*", *(e for f in FORMATS for e in f.extensions))))
 
 
 class TooLarge(Exception):
@@ -51,12 +85,16 @@ class StoredFile:
 
 def sniff(head: bytes) -> str:
     """The file's type from its first bytes ("application/octet-stream" when unknown)."""
-    if head[:4] == b"RIFF":
-        return RIFF_KINDS.get(head[8:12], "application/octet-stream")
-    for offset, magic, kind in SIGNATURES:
-        if head[offset:offset + len(magic)] == magic:
-            return kind
+    for kind in FORMATS:
+        if any(all(head[offset:offset + len(magic)] == magic for offset, magic in signature)
+               for signature in kind.signatures):
+            return kind.content_type
     return "application/octet-stream"
+
+
+def is_media(content_type: str) -> bool:
+    """Whether a sniffed type is footage or a photo (what evidence files may be)."""
+    return content_type.startswith(("video/", "image/"))
 
 
 class EvidenceStore(Protocol):
@@ -92,8 +130,8 @@ class FolderStore:
                     size += len(chunk)
                     if size > max_bytes:
                         raise TooLarge(f"more than {max_bytes} bytes")
-                    if len(head) < 16:
-                        head += chunk[: 16 - len(head)]
+                    if len(head) < SNIFF_BYTES:
+                        head += chunk[: SNIFF_BYTES - len(head)]
                     digest.update(chunk)
                     out.write(chunk)
             key = digest.hexdigest()

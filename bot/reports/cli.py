@@ -106,7 +106,7 @@ def list_reports(status: Status = STATUS_OPTION, fmt: Shown = FORMAT_OPTION) -> 
 @app.command("show")
 def show(reference: str = typer.Argument(..., metavar="REFERENCE", help="The report reference, e.g. BW-7KQM-3XZ9."),
          fmt: Shown = FORMAT_OPTION) -> None:
-    """The whole report in words, with its status history (or as JSON, with its evidence and messages)."""
+    """The whole report in words, with its status and CCTV histories (or as JSON, with its evidence and messages)."""
     sessions, tz = _sessions()
     with sessions() as session:
         try:
@@ -131,6 +131,11 @@ def show(reference: str = typer.Argument(..., metavar="REFERENCE", help="The rep
             note = f" Note: {change.note}" if change.note else ""
             typer.echo(f"  {when(change.at, tz)}: {update_words(change)} ({change.changed_by}; "
                        f"{_told(change, tz)}).{note}")
+        if report.cctv_changes:
+            typer.echo("CCTV history:")
+        for cctv in report.cctv_changes:
+            reason = f" ({cctv.reason})" if cctv.reason else ""
+            typer.echo(f"  {when(cctv.at, tz)}: {cctv.status.replace('_', ' ')}{reason}")
 
 
 @app.command("set-status")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.evidence.cctv import status_reason
 from bot.reports.status import history_entry, police_dict
 from bot.storage.models import Report, ReportAttachment
 
@@ -61,6 +62,10 @@ def report_to_dict(report: Report, tz: ZoneInfo) -> dict[str, Any]:
             "files": [{"content_type": a.content_type, "size_bytes": a.size_bytes, "sha256": a.sha256}
                       for a in report.attachments if a.kind == "cctv_file"],
             "status": report.cctv_status,
+            # Why it is in that status: "no footage" and "rather not share it" are both "declined".
+            "status_reason": status_reason(report),
+            "history": [{"status": change.status, "at": iso(change.at), "reason": change.reason}
+                        for change in report.cctv_changes],
         },
         "photos": [{"file_id": a.file_id, "url": a.url, "content_type": a.content_type, "size_bytes": a.size_bytes,
                     "sha256": a.sha256}

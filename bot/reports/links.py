@@ -16,6 +16,7 @@ PROVIDERS: tuple[tuple[str, str], ...] = (
     ("police.uk", "police_portal"),
 )
 MAX_URL_LENGTH = 2000
+INCOMPLETE = "That doesn't look like a complete link. It should start https:// ."
 
 
 class BadLink(ValueError):
@@ -34,11 +35,15 @@ def check_link(url: str) -> tuple[str, str]:
     """The URL exactly as given and its provider, or ``BadLink`` saying why not."""
     if len(url) > MAX_URL_LENGTH:
         raise BadLink("That link is too long to be a sharing link. Please copy it again from the app.")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname  # reading it checks a bracketed IPv6 address
+    except ValueError:  # "https://[::１]/", an unclosed "[": no host a browser would open
+        raise BadLink(INCOMPLETE) from None
     if parts.scheme.lower() == "http":
         raise BadLink("That link starts with http://. For safety I can only take secure links starting https://.")
-    if parts.scheme.lower() != "https" or not parts.hostname or "." not in parts.hostname:
-        raise BadLink("That doesn't look like a complete link. It should start https:// .")
+    if parts.scheme.lower() != "https" or not hostname or "." not in hostname:
+        raise BadLink(INCOMPLETE)
     if parts.username or parts.password:
         raise BadLink("That link has a password inside it. Please send the sharing link without it.")
-    return url, provider(parts.hostname)
+    return url, provider(hostname)

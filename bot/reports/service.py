@@ -72,7 +72,8 @@ def remember(contact: Contact | None, report: Report) -> None:
 
 
 # What showing or exporting a report reads, loaded with it in a few queries rather than one per report.
-LOADED = (selectinload(Report.items), selectinload(Report.attachments), selectinload(Report.status_changes))
+LOADED = (selectinload(Report.items), selectinload(Report.attachments), selectinload(Report.status_changes),
+          selectinload(Report.cctv_changes))
 
 
 class Refused(Exception):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.crime_types import Cctv, crime_type, label
+from bot.evidence.cctv import status_words
 from bot.storage.models import Report
 
 CONTACT_WORDS = {"call": "a phone call", "text": "a text message", "email": "email"}
@@ -92,8 +93,7 @@ def cctv_line(report: Report) -> str:
     if files:
         parts.append(f"{files} file{'s' if files > 1 else ''} uploaded")
     if not links and not files:
-        parts.append({"declined": "not shared", "overwritten": "recorded over before it was sent"}.get(
-            report.cctv_status, "footage to follow"))
+        parts.append(status_words(report))
     return ", ".join(parts)
 
 

@@ -26,8 +26,8 @@ from bot.advice.gsm7 import MULTI_GSM7, gsm7_length, is_gsm7, segments
 from bot.config import Settings
 from bot.crime_types import label
 from bot.delivery.outbox import Purpose, from_body, queue
-from bot.delivery.quiet_hours import next_allowed
-from bot.evidence.cctv import stop_reminders
+from bot.delivery.quiet_hours import arrival_time
+from bot.evidence.cctv import report_closed
 from bot.messages import Outbound
 from bot.reports.service import Refused, find
 from bot.reports.status import NEXT_STEP, Outcome, Status, current, update_words
@@ -184,12 +184,13 @@ def set_status(session: Session, reference: str, change: Change, now: datetime, 
         row.told, row.not_told_reason = "not_told", reason
     else:
         row.notice_key = status_key(report.id, seq)
-        row.notice_due_at = now if change.urgent else next_allowed(now, settings).astimezone(timezone.utc)
+        row.notice_due_at = arrival_time(now, urgent=change.urgent, purpose=Purpose.STATUS.value,
+                                         settings=settings).astimezone(timezone.utc)
         queue(session, channel=contact.channel, address=contact.address, key=row.notice_key, purpose=Purpose.STATUS,
               messages=[Outbound(text)], now=now, due_at=row.notice_due_at, urgent=change.urgent)
     report.status_changes.append(row)
     if change.status is Status.CLOSED:
-        stop_reminders(session, report, now)  # a closed report is no longer waiting for its CCTV
+        report_closed(session, report, now)  # no longer waiting for its CCTV
     session.flush()
     return Recorded(report=report, change=row, text=text)
 

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.crime_types import crime_type, label
+from bot.evidence.attach import CCTV_FILE, CCTV_LINK, PHOTO
+from bot.evidence.cctv import NO_FOOTAGE, RECORDED_OVER, CctvStatus, overwrite_at, status_reason
 from bot.reports.service import Refused, find
 from bot.reports.summary import CONTACT_WORDS, money, summary_lines, yes_no_unknown
 from bot.statements import service
@@ -256,41 +258,56 @@ def _account(report: Report, tz: ZoneInfo) -> list[str]:
     return account
 
 
+FOOTAGE = (CCTV_LINK, CCTV_FILE)
+WHAT = {CCTV_LINK: "CCTV footage (link)", CCTV_FILE: "CCTV footage (file)", PHOTO: "Photograph"}
+
+
+def _details(item: ReportAttachment) -> list[tuple[str, str]]:
+    """What identifies a piece of evidence: a link and its service, or a file's type, size and SHA-256."""
+    if item.kind == CCTV_LINK:
+        return [("Link", words(item.url or "")), ("Service", words(item.provider or "other"))]
+    details: list[tuple[str, str]] = []
+    if item.url:
+        details.append(("Link", words(item.url)))
+    if item.content_type:
+        details.append(("Type", words(item.content_type)))
+    if item.size_bytes is not None:
+        details.append(("Size", f"{item.size_bytes:,} bytes"))
+    if item.sha256:
+        details.append(("SHA-256", words(item.sha256)))
+    return details
+
+
 def _exhibits(report: Report, prefix: str) -> list[tuple[ReportAttachment | None, Exhibit]]:
-    """Each piece of evidence with its exhibit reference, CCTV first (footage to follow is numbered too)."""
+    """Each piece of evidence with its exhibit reference: the footage first (links and uploaded files
+    alike), or the copy still to follow, then everything else."""
+    footage = [a for a in report.attachments if a.kind in FOOTAGE]
+    others = [a for a in report.attachments if a.kind not in FOOTAGE]
     found: list[tuple[ReportAttachment | None, Exhibit]] = []
-
-    def number() -> str:
-        return f"{prefix}/{len(found) + 1}"
-
-    links = [a for a in report.attachments if a.kind == "cctv_link"]
-    for link in links:
-        found.append((link, Exhibit(number(), "CCTV footage (link)", [("Link", words(link.url or "")),
-                                                                       ("Service", words(link.provider or "other"))])))
-    if report.cctv_available and not links and report.cctv_status != "declined":
-        found.append((None, Exhibit(number(), "CCTV footage (copy to follow)", [])))
-    for item in report.attachments:
-        if item.kind == "cctv_link":
-            continue
-        details: list[tuple[str, str]] = []
-        if item.url:
-            details.append(("Link", words(item.url)))
-        if item.content_type:
-            details.append(("Type", words(item.content_type)))
-        if item.size_bytes is not None:
-            details.append(("Size", f"{item.size_bytes:,} bytes"))
-        if item.sha256:
-            details.append(("SHA-256", words(item.sha256)))
-        what = "Photograph" if item.kind == "photo" else words(item.kind.replace("_", " ")).capitalize()
-        found.append((item, Exhibit(number(), what, details)))
+    for item in footage:
+        found.append((item, Exhibit(f"{prefix}/{len(found) + 1}", WHAT[item.kind], _details(item))))
+    if not footage and report.cctv_status == CctvStatus.PENDING.value:
+        found.append((None, Exhibit(f"{prefix}/{len(found) + 1}", "CCTV footage (copy to follow)", [])))
+    for item in others:
+        what = WHAT.get(item.kind) or words(item.kind.replace("_", " ")).capitalize()
+        found.append((item, Exhibit(f"{prefix}/{len(found) + 1}", what, _details(item))))
     return found
 
 
-def _cctv(report: Report, exhibits: list[tuple[ReportAttachment | None, Exhibit]]) -> list[str]:
+def _listed(references: list[str]) -> str:
+    return f"exhibit{'s' if len(references) > 1 else ''} {', '.join(references)}"
+
+
+def _cctv(report: Report, exhibits: list[tuple[ReportAttachment | None, Exhibit]], tz: ZoneInfo) -> list[str]:
+    """The CCTV facts as the witness can truthfully state them: what the system is and shows, then what
+    became of the footage (provided, to follow, recorded over, kept back, not needed), or that there is none."""
     if report.cctv_available is False:
         return ["There is no CCTV of the incident."]
     if report.cctv_available is not True:
         return []
+    status, reason = CctvStatus(report.cctv_status), status_reason(report)
+    if status is CctvStatus.DECLINED and reason == NO_FOOTAGE:
+        return ["The premises has CCTV, but it has no footage of the incident."]
     facts = ["The premises has CCTV which recorded the incident."]
     if report.cctv_shows_face is not None:
         facts.append("The footage shows the offender's face clearly." if report.cctv_shows_face else
@@ -304,13 +321,25 @@ def _cctv(report: Report, exhibits: list[tuple[ReportAttachment | None, Exhibit]
                      f"is {amount} {'later' if offset > 0 else 'earlier'} than the real time.")
     if report.cctv_overwrite_days is not None:
         facts.append(f"The system keeps footage for {report.cctv_overwrite_days} days before recording over it.")
-    footage = [e.reference for a, e in exhibits if a is None or a.kind == "cctv_link"]
-    if report.cctv_status == "declined":
+    footage = [e.reference for a, e in exhibits if a is not None and a.kind in FOOTAGE]
+    to_follow = [e.reference for a, e in exhibits if a is None]
+    photos = [e.reference for a, e in exhibits if a is not None and a.kind == PHOTO]
+    gone = overwrite_at(report)
+    if footage:
+        facts.append(f"I have provided a copy of the footage, which I produce as {_listed(footage)}.")
+    elif to_follow:
+        facts.append(f"I will provide a copy of the footage, which I will produce as exhibit {to_follow[0]}.")
+    elif status is CctvStatus.PROVIDED and photos:  # "those were the CCTV": stills sent as photos
+        facts.append(f"The photographs I produce as {_listed(photos)} are from the CCTV.")
+    elif status is CctvStatus.OVERWRITTEN and reason == RECORDED_OVER and gone is not None:
+        facts.append(f"I did not send a copy of the footage before the system was due to record over it, on "
+                     f"{day(gone, tz)}.")
+    elif status is CctvStatus.OVERWRITTEN:
+        facts.append("The footage has since been recorded over, so I cannot provide a copy.")
+    elif status is CctvStatus.DECLINED:
         facts.append("I have not shared the footage.")
-    elif any(a is not None and a.kind == "cctv_link" for a, _ in exhibits):
-        facts.append(f"I have provided a copy of the footage, which I produce as exhibit {', '.join(footage)}.")
-    elif footage:
-        facts.append(f"I will provide a copy of the footage, which I will produce as exhibit {footage[0]}.")
+    elif status is CctvStatus.NOT_NEEDED:
+        facts.append("I have not provided a copy of the footage: the report was closed before I sent it.")
     return facts
 
 
@@ -319,7 +348,7 @@ def mg11(session: Session, reference: str, tz: ZoneInfo, now: datetime) -> Mg11V
     report = report_for(session, reference)
     prefix = initials(report.reporter_name)
     exhibits = _exhibits(report, prefix)
-    others = [e.reference for a, e in exhibits if a is not None and a.kind != "cctv_link"]
+    others = [e.reference for a, e in exhibits if a is not None and a.kind not in FOOTAGE]
     account = _account(report, tz)
     if others:
         account.append(f"I produce the other evidence I sent as exhibit{'s' if len(others) > 1 else ''} "
@@ -334,6 +363,6 @@ def mg11(session: Session, reference: str, tz: ZoneInfo, now: datetime) -> Mg11V
                ("Willing to give a statement", yes_no_unknown(report.willing_to_give_statement)),
                ("Willing to attend court", yes_no_unknown(report.willing_to_attend_court))]
     return Mg11View(reference=report.reference or "", produced=produced(now, tz), draft_mark=DRAFT_MARK,
-                    witness=witness, account=account, cctv=_cctv(report, exhibits),
+                    witness=witness, account=account, cctv=_cctv(report, exhibits, tz),
                     exhibits=[e for _, e in exhibits], contact=contact,
                     submitted=produced(report.submitted_at, tz) if report.submitted_at else "")

@@ -124,6 +124,10 @@ class Report(Base):
         back_populates="report", cascade="all, delete-orphan", passive_deletes=True,
         order_by="ReportStatusChange.seq"
     )
+    # Issue 10 (cctv): the CCTV status history, in the order the changes were made (CctvStatusChange).
+    cctv_changes: Mapped[list[CctvStatusChange]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", passive_deletes=True, order_by="CctvStatusChange.id"
+    )
 
 
 class ReportItem(Base):
@@ -426,7 +430,7 @@ def _declared_statements_are_kept(mapper: object, connection: object, statement:
 
 
 class CctvStatusChange(Base):
-    """One change of a report's CCTV status (none, pending, provided, declined, overwritten), with when
+    """One change of a report's CCTV status (none, pending, provided, declined, overwritten, not needed), with when
     and why, so the officer sees when footage was promised, arrived, was refused or was lost.
 
     ``reports.cctv_status`` holds the current one; this is its history, written in the same transaction.
@@ -439,6 +443,8 @@ class CctvStatusChange(Base):
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="cctv_changes")
 
 
 class UploadLink(Base):

@@ -29,7 +29,7 @@ from starlette.requests import ClientDisconnect
 
 from bot.evidence.attach import CCTV_FILE, EvidenceFile, add_file, footage_arrived, forget_files
 from bot.evidence.intake import BadForm, CutOff, Intake, Received, Skipped
-from bot.evidence.store import TooLarge
+from bot.evidence.store import ACCEPT, TooLarge
 from bot.evidence.upload_links import PATH, Opened, Refusal, open_link, use
 from bot.reports.summary import when
 from bot.service import Service
@@ -41,6 +41,8 @@ UPLOAD_THREADS = 4
 MAX_FILES = 10
 FORM_OVERHEAD = 64 * 1024  # the multipart framing around the files
 NEW_LINK = "send us the words 'upload link' in the chat or by text and we'll send you a new one"
+NOT_READ_HELP = ("If it's footage from your CCTV recorder, most recorders can also save it as MP4, or you can reply "
+                 "to our message with a sharing link. This link still works.")
 REFUSALS: dict[Refusal, tuple[int, str, str]] = {
     Refusal.INVALID: (404, "This link doesn't work",
                       "It may have been cut short or changed when it was copied. Please open it straight from "
@@ -97,7 +99,7 @@ def upload_router(service: Service) -> APIRouter:
         return page(request, 200, view="form", title=f"Send CCTV for report {opened.reference}",
                     reference=opened.reference, expires=when(opened.expires_at, zone),
                     max_bytes=settings.evidence_max_bytes, max_size=size_words(settings.evidence_max_bytes),
-                    max_files=MAX_FILES)
+                    max_files=MAX_FILES, accept=ACCEPT)
 
     @router.post(PATH + "/{token}", response_class=HTMLResponse)
     async def upload(request: Request, token: str) -> Response:
@@ -114,8 +116,7 @@ def upload_router(service: Service) -> APIRouter:
                                            limiter=threads)
             if not intake.kept:
                 return page(request, 415, view="problem", title="We couldn't use those files",
-                            message=skipped_words(intake.skipped) + " Please choose the video files (or photos) "
-                            "and try again: this link still works.")
+                            message=skipped_words(intake.skipped) + " " + NOT_READ_HELP)
             attached = await run_in_threadpool(attach, service, opened, intake.kept, clock())
         except TooLarge:
             await run_in_threadpool(forget, service, intake.kept)
@@ -166,9 +167,12 @@ def body_chunks(request: Request) -> Iterator[bytes]:
 
 
 def skipped_words(skipped: list[Skipped]) -> str:
-    reasons = {"type": "isn't a video or photo", "count": f"was one file too many (up to {MAX_FILES} at once)",
-               "empty": "was empty"}
-    return " ".join(f"{s.name} {reasons[s.reason]}, so it wasn't kept." for s in skipped[:MAX_FILES])
+    """Why each file was left out, as our limit rather than the person's mistake (a recorder's own
+    format we cannot read is still their footage)."""
+    reasons = {"type": "We couldn't read {name} as a video or photo, so it wasn't kept.",
+               "count": f"We take up to {MAX_FILES} files at once, so {{name}} wasn't kept.",
+               "empty": "{name} arrived empty, so it wasn't kept."}
+    return " ".join(reasons[s.reason].format(name=s.name) for s in skipped[:MAX_FILES])
 
 
 def attach(service: Service, opened: Opened, kept: list[Received], now: datetime) -> bool:

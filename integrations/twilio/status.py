@@ -12,9 +12,10 @@ for a worker again has no parts out. Twilio's words map onto ours: accepted, que
 What an error code then decides:
 
 - 30003 (handset unreachable: switched off, out of signal): a reminder, update or alert is tried
-  again, twice at most (after 30 minutes, then 2 hours), when none of its parts got through, so
-  nothing is ever received twice. A reply is not: by then the conversation has moved on, and the
-  person's next message gets a fresh one.
+  again, twice at most (after 30 minutes, then 2 hours, or at the end of the quiet hours if that
+  falls in them and the message can wait), when none of its parts got through, so nothing is ever
+  received twice. A reply is not: by then the conversation has moved on, and the person's next
+  message gets a fresh one.
 - 30006 (a landline) and 30007 (filtered by the carrier) are final. A landline never takes a text,
   so 30006 also marks the SMS contact unreachable (as a provider's refusal does: the contact made if
   need be, whatever else waits for the number failed) and nothing more is tried there.
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import SendingChannel
 from bot.delivery.errors import RecipientGone
 from bot.delivery.outbox import RANK, Purpose, Status, from_body, moves_forward
+from bot.delivery.quiet_hours import QuietHoursSettings, arrival_time
 from bot.delivery.recipients import mark_gone
 from bot.storage.models import DeliveryEvent, OutboxMessage
 from integrations.twilio.channels import WhatsAppChannel
@@ -105,10 +107,12 @@ def parts_of(row: OutboxMessage, channels: Mapping[str, SendingChannel]) -> int:
 
 
 class StatusUpdates:
-    """Applies Twilio status callbacks to the outbox of one service."""
+    """Applies Twilio status callbacks to the outbox of one service (whose quiet hours a message sent
+    again keeps to)."""
 
-    def __init__(self, channels: Mapping[str, SendingChannel]) -> None:
+    def __init__(self, channels: Mapping[str, SendingChannel], quiet_hours: QuietHoursSettings) -> None:
         self.channels = channels
+        self.quiet_hours = quiet_hours
 
     def record(self, sessions: sessionmaker[Session], report: StatusReport, clock: Callable[[], datetime]) -> bool:
         """Apply one callback in its own transaction; False if its message is not in the outbox.
@@ -196,7 +200,8 @@ class StatusUpdates:
             row.status, row.hold_reason = Status.HELD.value, route.reason
             row.parts_sent, row.provider_ids = failed, row.provider_ids[:failed]
             return
-        requeue(session, row, now, from_part=failed, at=now, detail=f"63016: again as {route.way.value}")
+        requeue(session, row, now, from_part=failed, at=now, detail=f"63016: again as {route.way.value}",
+                quiet_hours=self.quiet_hours)
 
     def _first_failed_part(self, session: Session, row: OutboxMessage) -> int:
         parts = self._parts(session, row)
@@ -209,16 +214,19 @@ class StatusUpdates:
         tries = session.scalar(select(func.count()).select_from(DeliveryEvent).where(
             DeliveryEvent.outbox_id == row.id, DeliveryEvent.kind == "requeue")) or 0
         if tries < len(RETRY_AFTER):
-            requeue(session, row, now, from_part=0, at=now + RETRY_AFTER[tries], detail="30003: tried again later")
+            requeue(session, row, now, from_part=0, at=now + RETRY_AFTER[tries], detail="30003: tried again later",
+                    quiet_hours=self.quiet_hours)
 
 
 def requeue(session: Session, row: OutboxMessage, now: datetime, *, from_part: int, at: datetime,
-            detail: str) -> None:
-    """Give the row back to the sender workers from part ``from_part`` (earlier parts got through).
+            detail: str, quiet_hours: QuietHoursSettings) -> None:
+    """Give the row back to the sender workers from part ``from_part`` (earlier parts got through),
+    to go at ``at`` or, if it can wait and that is in quiet hours, when they end.
 
     Status goes back to queued by our decision, not a provider's report; the old SIDs leave
     ``provider_ids``, so their late callbacks are kept as events and move nothing.
     """
+    at = arrival_time(at, urgent=row.urgent, purpose=row.purpose, settings=quiet_hours)
     row.status, row.next_attempt_at, row.updated_at = Status.QUEUED.value, at, now
     row.parts_sent, row.provider_ids = from_part, row.provider_ids[:from_part]
     session.add(DeliveryEvent(outbox_id=row.id, at=now, kind="requeue", status=Status.QUEUED.value,

@@ -48,7 +48,7 @@ def twilio_router(service: Service) -> APIRouter:
     inbound = InboundHandler(service, MediaFetcher(
         settings.twilio_account_sid or "", settings.twilio_auth_token, settings.twilio_api_base_url,
         service.evidence, settings.evidence_max_bytes))
-    statuses = StatusUpdates(service.channels)
+    statuses = StatusUpdates(service.channels, settings)
 
     async def signed_form(request: Request) -> dict[str, str]:
         form = await request.form()

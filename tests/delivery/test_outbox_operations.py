@@ -32,7 +32,10 @@ def cli(settings, sessions, monkeypatch):
     get_settings.cache_clear()
 
 
-def test_an_operator_finds_a_failed_message_reads_its_history_and_sends_it_again(cli, sessions):
+def test_an_operator_finds_a_failed_message_reads_its_history_and_sends_it_again(cli, sessions, monkeypatch):
+    # The command reads the real clock: no quiet hours, so the retry goes at once whenever this runs.
+    monkeypatch.setenv("BIZWATCH_QUIET_HOURS_START", "00:00")
+    monkeypatch.setenv("BIZWATCH_QUIET_HOURS_END", "00:00")
     sms = TestChannel()
     sms.will(PHONE, PermanentFailure("30007", "message filtered by the carrier"))
     now = utcnow()

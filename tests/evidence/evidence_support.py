@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.evidence.cctv import history, reminders
+from bot.evidence.cctv import reminders
 from bot.evidence.chase import on_submitted
 from bot.evidence.upload_links import MintedLink
 from bot.storage.models import Contact, Report
@@ -69,7 +69,7 @@ def due_times(sessions: sessionmaker[Session], report_id: int) -> list[str]:
 
 def cctv_history(sessions: sessionmaker[Session], report_id: int) -> list[tuple[str, str | None]]:
     with sessions() as session:
-        return [(change.status, change.reason) for change in history(session, report_id)]
+        return [(change.status, change.reason) for change in session.get(Report, report_id).cctv_changes]
 
 
 def cctv_status(sessions: sessionmaker[Session], report_id: int) -> str:

@@ -15,7 +15,7 @@ from bot.advice.gsm7 import is_gsm7, segments
 from bot.channels.web import collect_messages
 from bot.delivery.outbox import from_body
 from bot.evidence.attach import footage_arrived
-from bot.evidence.cctv import NO_FOOTAGE, CctvStatus, change_status, history, stop_reminders
+from bot.evidence.cctv import NO_FOOTAGE, CctvStatus, change_status, stop_reminders
 from bot.evidence.chase import queue_reminders, sweep
 from bot.evidence.upload_links import Opened, open_link
 from bot.reports.export import report_to_dict
@@ -188,8 +188,7 @@ def test_footage_recorded_over_unsent_is_marked_with_the_time_and_shown_to_the_o
     assert cctv_status(sessions, made.report_id) == "overwritten"
     assert cctv_status(sessions, arrived.report_id) == "provided"
     with sessions() as session:
-        changes = [(c.status, c.at.astimezone(LONDON)) for c in
-                   history(session, made.report_id)]
+        changes = [(c.status, c.at.astimezone(LONDON)) for c in session.get(Report, made.report_id).cctv_changes]
         shown = report_to_dict(session.get(Report, made.report_id), LONDON)
     assert changes == [("pending", london(2026, 11, 23, 14)), ("overwritten", london(2026, 11, 26, 13))]
     assert shown["cctv"]["status"] == "overwritten"
@@ -217,7 +216,7 @@ def test_a_report_with_cctv_later_ends_with_an_upload_link_and_the_promise_of_re
         rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "reminder")))
         assert {(row.channel, row.address) for row in rows} == {("sms", "+447700900321")}
         assert len(rows) == 3
-        assert [change.status for change in history(session, report.id)] == ["pending"]
+        assert [change.status for change in report.cctv_changes] == ["pending"]
 
 
 def test_no_reminders_are_promised_when_none_can_go_before_the_footage_is_gone(chat, sessions):
@@ -233,7 +232,8 @@ def test_no_reminders_are_promised_when_none_can_go_before_the_footage_is_gone(c
         *you(),
     ])
     done = chat.say("submit")
-    assert "/upload/" in done and "remind" not in done and "within 1 day so" in done
+    assert "/upload/" in done and "remind" not in done
+    assert "may already have been recorded over: if you still have it, please save a copy now" in done
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)
                               .where(OutboxMessage.purpose == "reminder")) == 0

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from sqlalchemy import select
+
 from bot.evidence.links import BadLink, check_link
+from bot.storage.models import ReportAttachment
 from dialog import PLACE, verify_dialog
+from evidence_support import cctv_status, sent_report
 
 
 @pytest.mark.parametrize("url", [
@@ -33,6 +37,23 @@ from dialog import PLACE, verify_dialog
     "https://dvr.home.arpa/clip.mp4",
     "https://files.internal/clip.mp4",
     "https://192.168.1.64./clip.mp4",
+    # written so that the text is not the address the officer's browser opens
+    "https://１２７.０.０.１/footage.mp4",  # fullwidth digits
+    "https://①②⑦.0.0.1/",  # circled digits
+    "https://１２７。０。０。１/clip.mp4",  # ideographic full stops
+    "https://%31%32%37.0.0.1/clip.mp4",  # percent-encoded
+    "https://ｌｏｃａｌｈｏｓｔ/clip.mp4",
+    "https://LOCALHOST./clip.mp4",
+    "https://nvr.ｌｏｃａｌ/clip.mp4",
+    "https://１９２.１６８.１.６４/clip.mp4",
+    "https://0177.0.0.1/clip.mp4",  # octal
+    "https://0xA9FEA9FE/latest/meta-data/",  # 169.254.169.254 in hex
+    "https://0x51.2.69.160/clip.mp4",  # a public address, but in a form nobody reads
+    "https://10.0.0.256/clip.mp4",
+    "https://cctv.0x/clip.mp4",
+    "https://[::１]/clip.mp4",
+    "https://😀.com/clip.mp4",
+    "https://xn--zz.com/clip.mp4",
 ])
 def test_links_that_are_not_secure_or_not_public_are_refused(url):
     with pytest.raises(BadLink) as refused:
@@ -48,9 +69,32 @@ def test_links_that_are_not_secure_or_not_public_are_refused(url):
     ("https://wmp.evidence.com/axon/community-request/abc", "police_portal"),
     ("https://cctv.example.com/clip/123", "other"),
     ("https://81.2.69.160/share/clip.mp4", "other"),  # a public address is somewhere anyone can reach
+    ("https://münchen.de/cctv/clip.mp4", "other"),  # an international name is public like any other
+    ("https://ＷＷＷ.ＤＲＯＰＢＯＸ.ＣＯＭ/s/abc/clip.mp4", "dropbox"),  # named as the browser reads it
 ])
 def test_public_secure_links_are_kept_exactly_as_given(url, provider):
     assert check_link(url) == (url, provider)
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("https://１２７.０.０.１/footage.mp4", "private or local address"),
+    ("https://①②⑦.0.0.1/", "private or local address"),
+    ("https://0x51.2.69.160/clip.mp4", "written in an unusual way"),
+    ("https://😀.com/clip.mp4", "written in an unusual way"),
+])
+def test_the_refusal_says_which_problem_it_is(url, says):
+    with pytest.raises(BadLink, match=says):
+        check_link(url)
+
+
+def test_a_link_to_this_machine_in_fullwidth_digits_is_not_an_exhibit(chat, sessions, settings, clock):
+    made = sent_report(sessions, settings, sent_at=clock.now, channel=chat.channel, address=chat.address)
+    reply = chat.say("got the cctv now https://１２７.０.０.１/footage.mp4")
+    assert "private or local address" in reply and "added" not in reply
+    assert chat.say("https://①②⑦.0.0.1/").count("private or local address") == 1
+    with sessions() as session:
+        assert session.scalars(select(ReportAttachment).where(ReportAttachment.report_id == made.report_id)).all() == []
+    assert cctv_status(sessions, made.report_id) == "pending"
 
 
 def test_the_report_s_cctv_question_refuses_a_link_to_the_shop_s_own_recorder(chat):

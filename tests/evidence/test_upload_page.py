@@ -120,9 +120,24 @@ def test_several_files_at_once_and_one_that_is_not_a_video_is_left_out_kindly(si
                 ("still.jpg", JPEG + b"j" * 500, "image/jpeg"),
                 ("notes.docx", b"PK\x03\x04 a word document", "application/octet-stream"))
     assert done.status_code == 200
-    assert "notes.docx isn't a video or photo" in words(done)
+    assert "We couldn't read notes.docx as a video or photo, so it wasn't kept." in words(done)
     assert sorted(a.content_type for a in attachments(sessions)) == ["image/jpeg", "video/mp4"]
     assert len(files_in(store)) == 2
+
+
+@pytest.mark.parametrize(("name", "head", "kind"), [
+    ("clip.264", b"\x00\x00\x00\x01\x67\x42\xc0\x1e", "video/h264"),  # raw H.264 as recorders export it
+    ("front.h265", b"\x00\x00\x00\x01\x40\x01\x0c\x01", "video/h265"),
+    ("door.ts", (b"G\x40\x00\x10" + b"\xff" * 184) * 4, "video/mp2t"),
+])
+def test_a_recorder_s_own_export_offered_by_the_picker_is_taken(site, made, sessions, name, head, kind):
+    page = httpx.get(site.url + path_of(made))
+    assert "." + name.rsplit(".", 1)[1] in words(page).split('accept="', 1)[1].split('"', 1)[0].split(",")
+    done = send(site.url + path_of(made), (name, head + b"\x00" * 4000, "application/octet-stream"))
+    assert done.status_code == 200, words(done)
+    assert name in words(done) and "wasn't kept" not in words(done)
+    [attached] = attachments(sessions)
+    assert (attached.kind, attached.content_type) == ("cctv_file", kind)
 
 
 # --- refusals ------------------------------------------------------------------------------------------------
@@ -148,8 +163,15 @@ def test_an_expired_link_is_refused_kindly(site, made, clock, sessions, store):
     assert refused.status_code == 410 and attachments(sessions) == [] and files_in(store) == []
 
 
+def other_signature(token: str) -> str:
+    """The token with its signature's first character changed (the last one may only carry padding bits,
+    which would leave the signature as it was)."""
+    signed, signature = token.rsplit(".", 1)
+    return f"{signed}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+
+
 @pytest.mark.parametrize("tamper", [
-    lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),  # the signature changed
+    other_signature,
     lambda token: ("x" if token[0] != "x" else "y") + token[1:],  # the id changed
     lambda token: token.split(".")[0],  # cut short when copied
     lambda token: "nonsense",
@@ -175,7 +197,8 @@ def test_a_file_that_is_not_a_video_or_photo_is_refused_and_the_link_still_works
     refused = send(site.url + path_of(made), ("invoice.pdf", b"%PDF-1.7 an invoice", "application/pdf"),
                    ("run-me.exe", b"MZ\x90\x00 a program", "video/mp4"))  # the type claimed is not believed
     assert refused.status_code == 415
-    assert "invoice.pdf isn't a video or photo" in words(refused) and "this link still works" in words(refused)
+    assert "We couldn't read invoice.pdf as a video or photo" in words(refused)
+    assert "save it as MP4" in words(refused) and "This link still works" in words(refused)
     assert attachments(sessions) == [] and files_in(store) == []
     assert send(site.url + path_of(made), ("ok.mp4", video(2000), "video/mp4")).status_code == 200
 

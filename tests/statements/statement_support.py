@@ -20,7 +20,7 @@ THEFT = [
     (PLACE, "anything to add"),
     ("he put 6 steaks and a leg of lamb in his coat and walked out", "describe them"),
     ("young lad, about 18, grey hoodie, scar on left cheek", "do you have cctv"),
-    ("yes, you can see his face, the clock is 5 minutes fast and it keeps 7 days", "save a copy before"),
+    ("yes, you can see his face, the clock is 5 minutes fast and it keeps 7 days", "save a copy of the footage before"),
     ("https://www.dropbox.com/s/abc123/till.mp4?dl=0", "link saved"),
     ("no", "your name and role"),
     *you(),

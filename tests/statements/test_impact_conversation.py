@@ -103,7 +103,9 @@ def test_no_reports_yet(chat, sessions):
     "he should go to prison",
     "a ban",
     "lock him up",
-    "Staff are scared. I want him banned from every shop in town",
+    "I want him banned from every shop in town. He belongs in jail",
+    "he should be jailed",
+    "a ban for him would be good",
     "they need locking up and throwing away the key",
     "hope he gets jail time for this",
     "i dont want him sent to prison, he needs help",
@@ -123,6 +125,22 @@ def test_a_view_on_sentence_is_refused_kindly_asked_again_and_never_kept(chat, s
         bodies = " ".join(str(row.body) for row in session.scalars(select(OutboxMessage)))
         data = " ".join(str(row.data) for row in session.scalars(select(Conversation)))
     assert opinion.lower() not in bodies.lower() and opinion.lower() not in data.lower()
+
+
+def test_a_view_on_sentence_after_the_impact_is_left_out_and_the_rest_kept(chat, sessions):
+    send_report(chat)
+    verify_dialog(chat, [("impact statement for my last report", "is the statement for"), *TO_REVIEW[:8]])
+    reply = chat.say("Staff are scared to open up on their own. He should be jailed for this! "
+                     "Two regular customers have stopped coming in.")
+    assert "I've left out what you said about the sentence" in reply and "kept the rest" in reply
+    assert "read aloud" in reply.lower()  # the answer was taken: on to the next question
+    [statement] = statements(sessions)
+    assert statement.non_financial_text == ("Staff are scared to open up on their own. "
+                                            "Two regular customers have stopped coming in.")
+    with sessions() as session:
+        bodies = " ".join(str(row.body) for row in session.scalars(select(OutboxMessage)))
+        data = " ".join(str(row.data) for row in session.scalars(select(Conversation)))
+    assert "jailed" not in " ".join(str(v) for v in vars(statement).values()) + bodies + data
 
 
 def test_amounts_are_read_totalled_and_checked(chat, sessions):

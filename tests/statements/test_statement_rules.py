@@ -23,7 +23,9 @@ OPINIONS = [
     "Staff are scared. He should be sent down for this", "jail", "please ban him", "give him community service",
     "i dont want him to go to prison, he needs help", "he deserves everything he gets", "make an example of him",
     "we want the maximum sentence", "he shud get locked up", "They must be punished", "prison for him",
-    "HE SHOULD GO TO PRISON!!!",
+    "HE SHOULD GO TO PRISON!!!", "he should be jailed", "they need a custodial sentence", "a prison sentence please",
+    "he belongs in jail", "the court should give him 5 years", "a ban for him would be good", "hang him",
+    "he needs help, not prison", "they should ban him", "they should get a fine and a ban",
 ]
 IMPACT = [
     "Staff are scared to come in and one has been off sick since",
@@ -33,6 +35,10 @@ IMPACT = [
     "I hope things get back to normal", "we had to tag all the stock, £300", "his last sentence didn't stop him",
     "We want the court to know how hard it has been", "we need to start locking up at 6pm",
     "we had to lock up early every night", "customers don't want to come in any more",
+    "we had to ban him from the shop last year", "the sentence on the sign was vandalised", "my staff feel locked in",
+    "we fined the supplier", "prison officers shop here", "we need to ban him from the shop",
+    "we should get a fine amount back from insurance", "I hope life gets back to normal", "we should lock up earlier",
+    "the council should fine fly-tippers", "we need a tag system for the spirits", "staff need time off",
 ]
 
 

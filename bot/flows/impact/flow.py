@@ -2,8 +2,10 @@
 declared statement (or a supplementary one), on the same question machinery as the report.
 
 The business tells the court how the crime affected it, in its own words, with amounts where they
-apply. The statement may not give a view on sentence (the court decides that): such a message is
-refused kindly, never stored, and the question asked again. Once declared, it cannot change.
+apply. The statement may not give a view on sentence (the court decides that): the sentences of an
+answer that give one are left out with the reason, never stored, and the rest of the answer is kept;
+an answer that was nothing else is refused kindly and the question asked again. Once declared, it
+cannot change.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from bot.flows.questions import Question, QuestionFlow, answered
 from bot.messages import Button
 from bot.statements import service
 from bot.statements.dates import day
-from bot.statements.opinions import sentence_opinion
+from bot.statements.opinions import sentence_opinion, without_opinions
 from bot.storage.models import ImpactStatement
 from nlu.reference import REFERENCE_PATTERN, mistyped_reference, normalise_reference
 
 SENTENCE_REFUSAL = ("I can't include views on sentence or punishment: the court decides the sentence, and this "
                     "statement is about how the crime has affected the business. I haven't kept that answer. "
                     "Please tell me again, leaving that part out.")
+SENTENCE_LEFT_OUT = ("I've left out what you said about the sentence or punishment: the court decides that, and this "
+                     "statement is about how the crime has affected the business. I've kept the rest of your answer.")
 
 
 class ImpactFlow(QuestionFlow[ImpactStatement]):
@@ -83,14 +87,20 @@ class ImpactFlow(QuestionFlow[ImpactStatement]):
 
     # --- every answer -----------------------------------------------------------------------
     def handle(self, turn: Turn) -> None:
-        """An answer giving a view on sentence is refused before anything of it is stored."""
+        """A view on sentence is taken out of an answer before anything of it is stored: the rest goes on
+        as the answer (people often say it after the impact they were asked about), and an answer
+        with nothing else in it is refused and asked again."""
         if turn.text and sentence_opinion(turn.text):
             statement = self.load(turn)
             question = self.current(turn, statement)
             if question is not None:
-                prompt = question.ask(turn, statement)
-                turn.say(f"{SENTENCE_REFUSAL}\n\n{prompt.text}", prompt.buttons)
-                return
+                rest = without_opinions(turn.text)
+                if not rest:
+                    prompt = question.ask(turn, statement)
+                    turn.say(f"{SENTENCE_REFUSAL}\n\n{prompt.text}", prompt.buttons)
+                    return
+                turn.say(SENTENCE_LEFT_OUT)
+                turn.text = rest
         super().handle(turn)
 
     def _skip(self, turn: Turn, subject: ImpactStatement, question: Question[ImpactStatement]) -> None:

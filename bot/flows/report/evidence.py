@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.flows.answers import clock_offset_minutes, duration_days, is_later, is_skip, is_unknown, normalise, yes_no
 from bot.flows.base import Invalid, Turn
@@ -61,6 +63,20 @@ def read_cctv_facts(text: str) -> CctvFacts:
     return facts
 
 
+SOON_DAYS = 14  # a recorder that keeps footage this long or less is worth a warning at the CCTV question
+
+
+def save_copy(report: Report, now: datetime, tz: ZoneInfo) -> str:
+    """What to do about the footage before it is recorded over: by the real deadline (the incident's
+    time plus the days the recorder keeps), which can be tomorrow or already past, not "within N days"."""
+    overwritten = overwrite_at(report) if report.occurred_at is not None else None
+    if overwritten is None:
+        return "Please save a copy of the footage as soon as you can, so it isn't recorded over."
+    if overwritten <= now:
+        return "The footage may already have been recorded over: if you still have it, please save a copy now."
+    return f"Please save a copy of the footage before {when(overwritten, tz)}, when it will be recorded over."
+
+
 def store_facts(turn: Turn, report: Report, facts: CctvFacts) -> str | None:
     """Keep what the answer said; a warning when the footage will soon be recorded over."""
     if facts.face is not None:
@@ -69,9 +85,8 @@ def store_facts(turn: Turn, report: Report, facts: CctvFacts) -> str | None:
         report.cctv_clock_offset_minutes = facts.clock_offset_minutes
     if facts.overwrite_days is not None:
         report.cctv_overwrite_days = facts.overwrite_days
-        overwritten = overwrite_at(report)
-        if report.occurred_at is not None and overwritten is not None and facts.overwrite_days <= 14:
-            return f"Please save a copy before {when(overwritten, turn.tz)}, when it will be recorded over."
+        if report.occurred_at is not None and facts.overwrite_days <= SOON_DAYS:
+            return save_copy(report, turn.now, turn.tz)
     return None
 
 

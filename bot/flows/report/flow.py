@@ -10,8 +10,10 @@ from __future__ import annotations
 from bot.crime_types import ACTION_FRAUD, ACTION_FRAUD_NAME, crime_type, label
 from bot.evidence.chase import on_submitted
 from bot.flows.base import Turn, Wording
+from bot.flows.impact.opening import OFFER as IMPACT_OFFER
 from bot.flows.questions import QuestionFlow, mark_answered
 from bot.flows.report.common import ReportProgress, own
+from bot.flows.report.evidence import save_copy
 from bot.flows.report.goods import note_goods
 from bot.flows.report.sequence import QUESTIONS
 from bot.flows.report.volunteered import note_entities
@@ -114,18 +116,24 @@ class ReportFlow(QuestionFlow[Report]):
                          "report'.")
         chase = on_submitted(turn.session, turn.settings, report, turn.now)
         if chase is not None:
-            kept = report.cctv_overwrite_days
-            days = f" within {kept} day{'s' if kept != 1 else ''}" if kept else ""
             remind = " I'll remind you until it arrives." if chase.reminders else ""
-            lines.append(f"Please save a copy of the CCTV{days} so it isn't recorded over. When you have it, "
-                         f"upload it here (the link works once, until {when(chase.link.expires_at, turn.tz)}): "
-                         f"{chase.link.url}\nOr reply with a sharing link.{remind}")
+            lines.append(f"{save_copy(report, turn.now, turn.tz)} When you have it, upload it here (the link works "
+                         f"once, until {when(chase.link.expires_at, turn.tz)}): {chase.link.url}\n"
+                         f"Or reply with a sharing link.{remind}")
+        offers = self.offers_for(report)
         lines.append("You can also make an Impact Statement for Business, telling the court how this has affected "
-                     "the business (lost trade, staff time, fear, repairs). Ask the officer, quoting your reference.")
-        turn.say("\n\n".join(lines), tuple(self.offers_for(report)))
+                     f"the business (lost trade, staff time, fear, repairs): {self._impact_how(offers)}.")
+        turn.say("\n\n".join(lines), tuple(offers))
         turn.conversation.flow = None
         turn.conversation.step = None
         self.reset(turn)
+
+    @staticmethod
+    def _impact_how(offers: list[Button]) -> str:
+        """How to start the impact statement, naming the button when there is one (the words work any time)."""
+        button = next((offer.title for offer in offers if offer.payload == IMPACT_OFFER), None)
+        anytime = "say 'impact statement' at any time"
+        return f"choose '{button}' below, or {anytime}" if button else anytime
 
     def offers_for(self, report: Report) -> list[Button]:
         return [Button(b.title, b.payload.format(crime_type=report.crime_type or "")) for b in self.offers]

@@ -307,6 +307,27 @@ def test_an_unreachable_phone_gets_a_reminder_again_later_but_not_a_stale_reply(
         assert len([m for m in fake.sent if m.to == USER]) == 2
 
 
+@pytest.mark.parametrize("urgent", [False, True])
+def test_an_unreachable_phone_in_the_evening_gets_the_reminder_again_after_the_quiet_hours(
+        bizwatch: Bizwatch, fake: FakeTwilio, clock, urgent: bool) -> None:
+    clock.advance(hours=4, minutes=25)  # Sunday 20:25 (GMT)
+    fake.set_delivery(USER, "undelivered", 30003)
+    with bizwatch.sessions.begin() as session:
+        queue(session, channel="sms", address=USER, key="k", purpose=Purpose.REMINDER, messages=[Outbound("Hello")],
+              now=clock(), urgent=urgent)
+    bizwatch.deliver()
+    [row] = bizwatch.rows()
+    assert row.next_attempt_at == clock() + timedelta(minutes=30)  # 20:55: still the evening
+
+    clock.advance(minutes=30)
+    bizwatch.deliver()
+    [row] = bizwatch.rows()
+    two_hours_on = clock() + timedelta(hours=2)  # 22:55
+    next_morning = clock().replace(hour=8, minute=0) + timedelta(days=1)
+    assert (row.status, row.error_code) == ("queued", "30003")
+    assert row.next_attempt_at == (two_hours_on if urgent else next_morning)
+
+
 def test_a_landline_fails_for_good_and_is_not_tried_again(bizwatch: Bizwatch, fake: FakeTwilio, clock) -> None:
     fake.set_delivery(USER, "undelivered", 30006)
     bizwatch.text(REPORT[0])
@@ -345,7 +366,7 @@ def test_reports_that_overtake_the_worker_are_folded_in_when_it_marks_the_row_se
     with bizwatch.sessions.begin() as session:
         row = session.get(OutboxMessage, row.id, with_for_update=True)
         row.status = "sent"
-        StatusUpdates(bizwatch.channels).refresh(session, row, clock())
+        StatusUpdates(bizwatch.channels, bizwatch.service.settings).refresh(session, row, clock())
     assert bizwatch.rows()[0].status == "delivered"
 
 

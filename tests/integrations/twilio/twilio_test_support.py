@@ -216,7 +216,7 @@ def send_queued(service: Service, now: datetime) -> None:
                 row = session.get(OutboxMessage, row_id, with_for_update=True)
                 if row.status == Status.SENDING.value:  # still ours: nothing took it back meanwhile
                     row.status, row.sent_at = Status.SENT.value, now
-                    StatusUpdates(service.channels).refresh(session, row, now)
+                    StatusUpdates(service.channels, service.settings).refresh(session, row, now)
 
 
 # Fixtures for modules that import them: one fake per module (emptied for each test), bizwatch per test.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import parse_command
-from bot.flows.answers import clock_offset_minutes, duration_days, leading_count, yes_no
+from bot.flows.answers import NoAnswer, clock_offset_minutes, duration_days, leading_count, no_answer, yes_no
 from bot.reports.items import parse_items
 
 
@@ -15,6 +15,17 @@ from bot.reports.items import parse_items
 ])
 def test_yes_no(text, expected):
     assert yes_no(text) is expected
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Skip it thx", NoAnswer.SKIP), ("just pass", NoAnswer.SKIP), ("N/A", NoAnswer.SKIP),
+    ("haven't a clue", NoAnswer.UNKNOWN), ("not a clue tbh", NoAnswer.UNKNOWN), ("we dont kno", NoAnswer.UNKNOWN),
+    ("I'm not sure sorry", NoAnswer.UNKNOWN), ("nope, nothing", NoAnswer.NONE), ("Nobody.", NoAnswer.NONE),
+    ("no, that's everything", NoAnswer.DONE), ("all done ta", NoAnswer.DONE),
+    ("no one saw, I was in the back", None), ("nothing but crisps", None), ("a crate of beer", None),
+])
+def test_no_answers_however_typed(text, kind):
+    assert no_answer(text) is kind
 
 
 @pytest.mark.parametrize("text, days", [

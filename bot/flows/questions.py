@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 from pydantic import Field
 
 from bot.flows.answers import is_done, is_skip, is_unknown, normalise
-from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Invalid, Turn
+from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Invalid, NothingToTell, Turn
 from bot.flows.status import report_status
 from bot.messages import Button
 from bot.state import FlowState, SwitchOffer
@@ -61,9 +61,10 @@ class Question(Generic[Subject]):
     the answer. ``labels`` are the words a user may use to change it ("change the time"); the
     first one names it on the "change something" menu. ``clear`` forgets the stored answer (when
     the question is skipped, or stops applying because the crime type changed). ``optional``
-    questions can be skipped ("skip", "don't know"), acknowledged with ``skipped``; a required
-    one explains ``why`` it is needed instead. ``takes_skip``: the answer handler gives "skip" its
-    own meaning ("later" for a CCTV link). ``extend`` adds more words to a long free-text answer.
+    questions can be skipped ("skip", "don't know"; or "no", "later" where the answer raises
+    ``NothingToTell``), acknowledged with ``skipped``; a required one explains ``why`` instead.
+    ``takes_skip``: the answer handler gives "skip" its own meaning ("later" for a CCTV link).
+    ``extend`` adds more words to a long free-text answer.
     """
 
     name: str
@@ -189,6 +190,9 @@ class QuestionFlow(Generic[Subject]):
             return
         try:
             acknowledgement = question.answer(turn, subject, text)
+        except NothingToTell:
+            self._skip(turn, subject, question)
+            return
         except Invalid as problem:
             self.reprompt(turn, subject, question, str(problem))
             return

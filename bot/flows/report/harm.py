@@ -5,17 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bot.flows.answers import normalise, yes_no
+from bot.flows.answers import NoAnswer, no_answer, normalise, yes_no
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Prompt, Question
-from bot.flows.report.common import asked_for, details, set_detail, text_answer
+from bot.flows.report.common import asked_for, details, set_detail, something_said, text_answer
 from bot.flows.report.goods import read_amount
 from bot.messages import Button
 from bot.reports.summary import money
 from bot.storage.models import Report
 
-NO_ONE = {"no one", "nobody", "none", "no one was hurt", "no one hurt", "nobody hurt", "not hurt", "no injuries",
-          "nobody was hurt", "no-one", "no one injured"}
+NO_ONE = {"no one was hurt", "no one hurt", "nobody hurt", "not hurt", "no injuries",
+          "nobody was hurt", "no one injured"}
 NOTHING_LOST = {"nothing", "nothing yet", "none", "no loss", "zero", "nil", "£0", "0", "nothing lost"}
 
 
@@ -45,7 +45,7 @@ def answer_amount(turn: Turn, report: Report, text: str) -> Answer:
     if normalise(text) in NOTHING_LOST:
         report.value_gbp = Decimal(0)
         return "Noted: nothing lost so far."
-    report.value_gbp = read_amount(text)
+    report.value_gbp = read_amount(something_said(text))
     return f"Noted: {money(report.value_gbp)}."
 
 
@@ -60,7 +60,7 @@ def ask_injuries(turn: Turn, report: Report) -> Prompt:
 
 def answer_injuries(turn: Turn, report: Report, text: str) -> Answer:
     words = normalise(text)
-    if yes_no(text) is False or words in NO_ONE:
+    if yes_no(text) is False or no_answer(text) is NoAnswer.NONE or words in NO_ONE:
         report.injuries = "none"
         return "OK, no one hurt."
     if yes_no(text) is True and len(words.split()) <= 2:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.crime_types import crime_type
-from bot.flows.answers import is_done, truncate
+from bot.flows.answers import no_answer, truncate
 from bot.flows.base import Turn
 from bot.flows.questions import Answer, Prompt
 from bot.flows.report.common import STORY_LIMIT, joined, opening, text_answer
@@ -30,7 +30,7 @@ def ask_description(turn: Turn, report: Report) -> Prompt:
 
 def answer_description(turn: Turn, report: Report, text: str) -> Answer:
     told = report.description or opening(turn)
-    if told and is_done(text):
+    if told and no_answer(text) is not None:  # "that's all", "no", "skip", "nothing to add"
         report.description = truncate(told, STORY_LIMIT)
         return None
     report.description = joined(told, text_answer(text))

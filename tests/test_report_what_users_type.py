@@ -1,0 +1,95 @@
+"""Transcripts of the report as people really type it (audit 7): text-speak, courtesies and other phrasings.
+
+Each test uses wording the code was not written around and checks what the user sees: the reply,
+the summary line, and the stored row.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.storage.models import Report
+from dialog import PLACE, verify_dialog
+
+START = [("someone nicked £80 of meat yesterday at 3pm", "still there"), ("no", "where did it happen")]
+
+
+def draft(sessions) -> Report:
+    with sessions() as session:
+        report = session.scalars(select(Report).where(Report.status == "draft")).one()
+        report.items  # noqa: B018 - load before the session closes
+        return report
+
+
+def summary(chat) -> list[str]:
+    """The lines of the last summary shown."""
+    return chat.text.split("Here's your report:", 1)[1].split("Say 'submit'", 1)[0].strip().splitlines()
+
+
+def test_skip_none_and_dont_know_however_typed_are_acknowledged_never_stored(chat, sessions):
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+        ("yesterday 3pm", "where"), (PLACE, "own words"), ("two lads came in and ran off", "what was taken"),
+        ("skip that one plz", "leave that out"),
+        ("soz no idea", "value not known"),
+        ("none at all", "ok, no description"),
+        ("no", "ok, no cctv"), ("Nope.", "ok, no witnesses"),
+        ("Priya Kumar, owner, 07700 900123", "prefer"), ("text", "statement"), ("yes", "here's your report"),
+    ])
+    shown = "\n".join(summary(chat)).lower()
+    assert "taken:" not in shown and "offenders:" not in shown and "skip" not in shown and "soz" not in shown
+    report = draft(sessions)
+    assert report.items == [] and report.offenders == [] and report.value_gbp is None
+
+
+def test_tapping_thats_all_twice_is_no_description_not_an_offender(chat, sessions):
+    verify_dialog(chat, [*START, (PLACE, "anything to add"), ("That's all", "describe them"),
+                         ("That's all", "ok, no description")])
+    assert draft(sessions).offenders == []
+
+
+def test_nothing_to_add_at_the_story_moves_on_without_adding_it(chat, sessions):
+    verify_dialog(chat, [*START, (PLACE, "anything to add"), ("nah nothing", "describe them")])
+    assert draft(sessions).description == "someone nicked £80 of meat yesterday at 3pm"
+
+
+def test_no_at_a_detail_question_is_acknowledged_not_stored(chat, sessions, engine):
+    from conftest import Chat
+
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no", "what happened"), ("damage", "when"), ("yesterday 3pm", "where"),
+        (PLACE, "own words"), ("someone kicked the door in", "what was damaged"),
+        ("nah", "your description will do"),
+        ("not yet, later", "cost not known yet"),
+    ])
+    assert "damage" not in draft(sessions).details
+    staff = Chat(engine, address="staff")
+    verify_dialog(staff, [
+        ("report a crime", "still there"), ("no", "what happened"), ("violence or abuse to staff", "when"),
+        ("yesterday 3pm", "where"), (PLACE, "own words"), ("customer shouted and shoved my cashier", "anyone hurt"),
+        ("No.", "no one hurt"), ("nope", "leave that out"),
+    ])
+    fraud = Chat(engine, address="fraud")
+    verify_dialog(fraud, [
+        ("report a crime", "still there"), ("no", "what happened"), ("fraud", "when"), ("yesterday 3pm", "where"),
+        (PLACE, "own words"), ("bloke said he was from the bank", "how much"), ("£300", "how did it happen"),
+        ("no sorry", "your description will do"),
+    ])
+    with sessions() as session:
+        rows = {r.crime_type: r.details for r in session.scalars(select(Report))}
+    assert "staff_involved" not in rows["violence_against_staff"] and "how_it_happened" not in rows["fraud"]
+
+
+def test_no_or_later_at_number_questions_moves_on(chat, engine):
+    from conftest import Chat
+
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no", "what happened"), ("leaving without paying", "when"),
+        ("today 2pm", "where"), (PLACE, "own words"), ("filled up and drove off", "which pump"),
+        ("dont no", "pump not known"),
+    ])
+    cctv = Chat(engine, address="cctv")
+    verify_dialog(cctv, [*START, (PLACE, "anything to add"), ("that's all", "describe them"),
+                         ("tall man, black coat", "cctv"), ("yeah", "tell me about the footage"),
+                         ("l8r", "the officer can check the footage")])
+

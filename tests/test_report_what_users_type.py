@@ -93,3 +93,38 @@ def test_no_or_later_at_number_questions_moves_on(chat, engine):
                          ("tall man, black coat", "cctv"), ("yeah", "tell me about the footage"),
                          ("l8r", "the officer can check the footage")])
 
+
+def to_review(chat) -> None:
+    verify_dialog(chat, [*START, (PLACE, "anything to add"), ("that's all", "describe them"),
+                         ("tall man, black coat", "cctv"), ("no", "anyone else"), ("no", "your name"),
+                         ("Priya Kumar, owner, 07700 900123, priya@kumarstores.co.uk", "prefer"), ("text", "statement"),
+                         ("yes", "here's your report")])
+
+
+def you_line(chat) -> str:
+    return next(line for line in summary(chat) if line.startswith("You:"))
+
+
+def test_changing_the_number_changes_only_the_number(chat):
+    to_review(chat)
+    verify_dialog(chat, [("change my mobile", "what phone number or email"),
+                         ("07700 900888 is the new one", "here's your report")])
+    assert you_line(chat) == "You: Priya Kumar, owner - +447700900888, priya@kumarstores.co.uk (prefers a text message)"
+    verify_dialog(chat, [("edit my details", "your name and role"), ("new number 07700 900777", "here's your report")])
+    assert you_line(chat) == "You: Priya Kumar, owner - +447700900777, priya@kumarstores.co.uk (prefers a text message)"
+
+
+def test_a_stray_word_is_not_taken_as_a_name_and_change_goes_where_asked(chat, sessions):
+    to_review(chat)
+    verify_dialog(chat, [("correct my name", "your name"), ("txt", "your name, for example"),
+                         ("amend the statement", "witness statement"), ("nah", "your name"),
+                         ("Sam", "here's your report")])
+    assert you_line(chat) == "You: Sam, owner - +447700900123, priya@kumarstores.co.uk (prefers a text message)"
+    assert "Willing to give a statement: no" in summary(chat)
+
+
+def test_after_999_guidance_in_the_change_menu_it_comes_back_to_the_menu(chat):
+    to_review(chat)
+    verify_dialog(chat, [("change something", "which part"), ("HES GOT A KNIFE", "999"),
+                         ("he's gone now, all safe", "which part would you like to change")])
+    assert "Nothing, go back" in chat.buttons

@@ -34,6 +34,7 @@ class Progress(FlowState):
     history: list[str] = Field(default_factory=list)  # answered by their own question, in order: for "back"
     extending: str | None = None  # a question whose cut-off long answer may go on in the next message
     changing: bool = False  # the "which part would you like to change?" menu is showing
+    focus: str | None = None  # the part the user asked to change: asked next, before anything left unanswered
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,12 @@ class QuestionFlow(Generic[Subject]):
 
     def current(self, turn: Turn, subject: Subject) -> Question[Subject] | None:
         done = set(answered(turn))
+        focus = progress_of(turn).focus
+        if focus is not None:
+            question = self.by_name(focus)
+            if focus not in done and question.applies(turn, subject):
+                return question
+            progress_of(turn).focus = None  # changed: on to whatever is left, in order
         for question in self.questions:
             if question.name not in done and question.applies(turn, subject):
                 return question
@@ -268,7 +275,11 @@ class QuestionFlow(Generic[Subject]):
         return False
 
     def reask(self, turn: Turn) -> None:
+        """The question again (after help, 999 guidance, or a "no" to cancelling); or the menu it came from."""
         subject = self.load(turn)
+        if progress_of(turn).changing:
+            self.change_menu(turn, subject, "Which part would you like to change?")
+            return
         self.ask_next(turn, subject)
 
     def help(self, turn: Turn) -> None:
@@ -291,6 +302,7 @@ class QuestionFlow(Generic[Subject]):
             progress.changing = False
             self.ask_next(turn, subject, "OK, nothing changed.")  # from the "which part?" menu: the summary
             return
+        progress.focus = None  # back means the question before, in order
         history = self.history(turn)
         if not history:
             turn.say("We're at the first question, so there's nothing to go back to.")
@@ -305,13 +317,16 @@ class QuestionFlow(Generic[Subject]):
         target = self.match_label(words, [q for q in self.questions if q.applies(turn, subject)]) \
             or self.match_label(words, self.questions)
         if target is None or not target.applies(turn, subject):
-            lead = "Which part would you like to change?" if target is None else \
-                "That isn't part of this report. Which part would you like to change?"
-            progress_of(turn).changing = True
-            turn.say(lead, (*self.change_buttons(turn, subject), Button("Nothing, go back", "back")))
+            self.change_menu(turn, subject, "Which part would you like to change?" if target is None else
+                             "That isn't part of this report. Which part would you like to change?")
             return
         self.forget(turn, target.name)
+        progress_of(turn).focus = target.name
         self.ask_next(turn, subject, "Sure, let's change that.")
+
+    def change_menu(self, turn: Turn, subject: Subject, lead: str) -> None:
+        progress_of(turn).changing = True
+        turn.say(lead, (*self.change_buttons(turn, subject), Button("Nothing, go back", "back")))
 
     @staticmethod
     def match_label(words: str, questions: Sequence[Question[Subject]]) -> Question[Subject] | None:

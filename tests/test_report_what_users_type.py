@@ -128,3 +128,19 @@ def test_after_999_guidance_in_the_change_menu_it_comes_back_to_the_menu(chat):
     verify_dialog(chat, [("change something", "which part"), ("HES GOT A KNIFE", "999"),
                          ("he's gone now, all safe", "which part would you like to change")])
     assert "Nothing, go back" in chat.buttons
+
+
+def test_hesitation_after_cancel_carries_on_and_is_never_kept_as_the_answer(chat, sessions):
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+        ("yesterday 3pm", "where did it happen"),
+        ("cancel", "cancel this report?"), ("umm hang on", "i haven't cancelled anything"),
+        ("cancel", "cancel this report?"), ("oh wait noooo", "where did it happen"),
+        ("cancel", "cancel this report?"), ("i didnt mean that", "where did it happen"),
+        ("hmmm", "name of the business or its address"),
+    ])
+    assert draft(sessions).business_name is None
+    verify_dialog(chat, [("cancel", "cancel this report?"), (PLACE, "i haven't cancelled anything")])
+    assert "own words" in chat.text.lower()
+    assert draft(sessions).business_name == "Kumar's Convenience Store"
+

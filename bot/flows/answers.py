@@ -45,6 +45,10 @@ _NO_ANSWERS = (
     (NoAnswer.NONE, _NONE),
 )
 
+# Hesitation and reaction, which answer no question: "hmm", "wait", "what?", "noo", "hang on", "oops".
+_FILLER_WORD = re.compile(r"h+m+|u+m+|e+r+m*|u+h+|huh|e+h+|wha+t|wot|wat|wait|oops|whoops|sorry|soz|ok|okay|oh+|a+h+"
+                          r"|actually|hang|hold|on|one|sec|lol|pardon|y+e+s+|yeah|yep|no+|nah+|nope|so|well|but|\?+")
+
 
 def normalise(text: str) -> str:
     """Lower case, curly quotes straightened, punctuation at the ends and extra spaces removed."""
@@ -78,6 +82,16 @@ def _no_answer_clause(words: str) -> NoAnswer | None:
     return None
 
 
+def is_filler(text: str) -> bool:
+    """Nothing that could be an answer: hesitation ("hmm", "wait", "what?"), a bare yes or no, or "skip".
+
+    So a question that takes any words (a business name) does not keep "hmm" as its answer.
+    """
+    if no_answer(text) is not None:
+        return True
+    return all(_FILLER_WORD.fullmatch(word) for word in re.findall(r"[\w']+|\?+", normalise(text)))
+
+
 def yes_no(text: str) -> bool | None:
     """True, False, or None when the answer is "don't know" or not a yes/no at all."""
     words = normalise(text)
@@ -85,7 +99,7 @@ def yes_no(text: str) -> bool | None:
         return None
     if words in YES or re.match(r"^(yes|yeah|yep|yup|y)\b", words):
         return True
-    if words in NO or re.match(r"^(no|nope|nah|n)\b", words):
+    if words in NO or re.match(r"^(no+|nope|nah+|n)\b", words):
         return False
     return None
 

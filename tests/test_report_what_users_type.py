@@ -6,6 +6,7 @@ the summary line, and the stored row.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.models import Report
@@ -144,3 +145,40 @@ def test_hesitation_after_cancel_carries_on_and_is_never_kept_as_the_answer(chat
     assert "own words" in chat.text.lower()
     assert draft(sessions).business_name == "Kumar's Convenience Store"
 
+
+def test_a_vague_week_stays_a_week_in_the_reply_summary_and_export(chat, sessions, clock):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.reports.export import report_to_dict
+
+    clock.now = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)  # Monday 3pm
+    verify_dialog(chat, [
+        ("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+        ("some time last wk", "between monday 16 november 2026 and sunday 22 november 2026"),
+        (PLACE, "own words"), ("took crisps", "worth"), ("£5", "describe"), ("skip", "cctv"), ("no", "anyone else"),
+        ("no", "your name"), ("Priya Kumar, owner, 07700 900123", "prefer"), ("text", "statement"),
+        ("yes", "here's your report"),
+    ])
+    assert "When: between Monday 16 November 2026 and Sunday 22 November 2026" in summary(chat)
+    with sessions() as session:
+        data = report_to_dict(session.scalars(select(Report)).one(), ZoneInfo("Europe/London"))
+    assert (data["occurred_at"], data["occurred_until"], data["occurred_time_known"]) == (
+        "2026-11-16T00:00:00+00:00", "2026-11-23T00:00:00+00:00", False)
+
+
+@pytest.mark.parametrize("said, shown", [
+    ("over night", "between sunday 22 november 2026, 10:00pm and monday 23 november 2026, 6:00am"),
+    ("at the wkend", "between saturday 21 november 2026 and sunday 22 november 2026"),
+    ("lunch time", "monday 23 november 2026, between 12:00pm and 2:00pm"),
+    ("this avo", "monday 23 november 2026, between 12:00pm and 3:00pm"),
+    ("2day mornin", "monday 23 november 2026, between 6:00am and 12:00pm"),
+])
+def test_vague_times_are_windows_not_refused_or_made_exact(chat, sessions, clock, said, shown):
+    from datetime import datetime, timezone
+
+    clock.now = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+    verify_dialog(chat, [("report a crime", "still there"), ("no", "what happened"), ("shop theft", "when"),
+                         (said, f"got it: {shown}"), (PLACE, "own words")])  # no "roughly what time?"
+    report = draft(sessions)
+    assert report.occurred_time_known is False and report.occurred_until is not None

@@ -182,3 +182,28 @@ def test_vague_times_are_windows_not_refused_or_made_exact(chat, sessions, clock
                          (said, f"got it: {shown}"), (PLACE, "own words")])  # no "roughly what time?"
     report = draft(sessions)
     assert report.occurred_time_known is False and report.occurred_until is not None
+
+
+def test_a_fraud_by_phone_is_not_asked_about_cameras_even_when_it_mentions_a_customer(chat, engine):
+    from conftest import Chat
+
+    verify_dialog(chat, [
+        ("bloke rang us claiming he was a regular customer owed a refund yesterday at 2pm, we sent him £250",
+         "action fraud"), ("nope", "where did it happen"), (PLACE, "anything to add"),
+    ])
+    chat.say("that's all")
+    chat.say("he wanted it by bank transfer")
+    terminal = Chat(engine, address="terminal")
+    verify_dialog(terminal, [
+        ("scammer phoned saying he was from the card machine firm this morning, had us read out codes and £400 went",
+         "action fraud"), ("nope", "where did it happen"), (PLACE, "anything to add"),
+    ])
+    terminal.say("that's all")
+    terminal.say("skip")
+    for asked in (chat.transcript.lower(), terminal.transcript.lower()):
+        assert "describe them" not in asked and "cctv" not in asked and "anyone else see" not in asked
+        assert "your name and role" in asked
+    till = Chat(engine, address="till")
+    verify_dialog(till, [("she handed over a dodgy tenner at the counter yesterday at 3pm", "fraud"),
+                         ("nope", "where did it happen"), (PLACE, "anything to add"), ("that's all", "how did it happen"),
+                         ("it failed the pen test", "describe them")])

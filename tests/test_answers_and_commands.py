@@ -74,3 +74,16 @@ def test_items_with_values_and_a_total():
     single = parse_items("6 bottles of vodka, £90")
     assert [(i.quantity, i.description) for i in single.items] == [(6, "bottles of vodka")]
     assert float(single.total_gbp) == 90.0
+
+
+@pytest.mark.parametrize("story, goods", [
+    ("a lad nicked from us earlier", None), ("someone stole off me this morning", None),
+    ("took some stuff at lunchtime", None), ("stole from our till last night", None),
+    ("nicked a crate of beer sometime last week", ["a crate of beer"]), ("took £200 from the till", ["cash"]),
+    ("he took 6 steaks 20 mins ago", ["steaks"]),
+])
+def test_goods_in_a_story_are_real_goods_without_time_words(story, goods):
+    from bot.reports.items import items_in_story
+
+    found = items_in_story(story)
+    assert (found and [item.description for item in found.items]) == goods

@@ -207,3 +207,16 @@ def test_a_fraud_by_phone_is_not_asked_about_cameras_even_when_it_mentions_a_cus
     verify_dialog(till, [("she handed over a dodgy tenner at the counter yesterday at 3pm", "fraud"),
                          ("nope", "where did it happen"), (PLACE, "anything to add"), ("that's all", "how did it happen"),
                          ("it failed the pen test", "describe them")])
+
+
+def test_only_real_goods_are_noted_from_the_opening_and_otherwise_asked(chat, sessions, engine):
+    from conftest import Chat
+
+    reply = chat.say("some kid swiped off the counter earlier on")
+    assert "shop theft" in reply.lower() and "taken:" not in reply.lower()
+    verify_dialog(chat, [("nope", "when did it happen"), ("about an hour ago", "where"), (PLACE, "anything to add"),
+                         ("that's all", "what was taken")])
+    assert draft(sessions).items == []
+    beer = Chat(engine, address="beer")
+    reply = beer.say("they nicked a box of mars bars sometime yesterday")
+    assert "taken: a box of mars bars." in reply.lower()

@@ -59,7 +59,7 @@ def test_no_at_a_detail_question_is_acknowledged_not_stored(chat, sessions, engi
 
     verify_dialog(chat, [
         ("report a crime", "still there"), ("no", "what happened"), ("damage", "when"), ("yesterday 3pm", "where"),
-        (PLACE, "own words"), ("someone kicked the door in", "what was damaged"),
+        (PLACE, "own words"), ("came in to find it like that", "what was damaged"),
         ("nah", "your description will do"),
         ("not yet, later", "cost not known yet"),
     ])
@@ -220,3 +220,28 @@ def test_only_real_goods_are_noted_from_the_opening_and_otherwise_asked(chat, se
     beer = Chat(engine, address="beer")
     reply = beer.say("they nicked a box of mars bars sometime yesterday")
     assert "taken: a box of mars bars." in reply.lower()
+
+
+def test_what_the_story_says_was_damaged_or_hurt_is_confirmed_not_asked_again(chat, sessions, engine):
+    from conftest import Chat
+
+    reply = chat.say("some yobs kicked in the shutter on our back door yesterday afternoon")
+    assert "damage: kicked in the shutter on our back door" in reply.lower()
+    verify_dialog(chat, [("nope", "where"), (PLACE, "anything to add"), ("that's all", "repair cost")])
+    assert "What was damaged" not in chat.transcript
+    punch = Chat(engine, address="punch")
+    reply = punch.say("drunk lad headbutted my barman at 10pm yesterday, he's got a broken nose")
+    assert "injuries: broken nose" in reply.lower()
+    verify_dialog(punch, [("nah", "where"), (PLACE, "anything to add"), ("that's all", "which staff")])
+    assert "was anyone hurt" not in punch.transcript.lower()
+
+
+def test_a_fraud_story_that_says_how_is_confirmed_and_dont_know_is_accepted(chat, sessions):
+    verify_dialog(chat, [
+        ("we were emailed a bogus invoice last tuesday and paid £1,800", "action fraud"),
+        ("nope", "what time"), ("dunno", "where"), (PLACE, "anything to add"),
+        ("that's all", "how did it happen? you said it was a fake invoice, by email"),
+        ("no idea tbh", "noted: a fake invoice, by email"),
+    ])
+    assert "your name" in chat.text.lower()
+    assert draft(sessions).details["how_it_happened"] == "a fake invoice, by email"

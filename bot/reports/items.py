@@ -104,6 +104,12 @@ _VAGUE = re.compile(r"^(?:it|them|that|this|those|these|stuff|things|something|s
                     r"|a\s+lot|lots|goods|items|stock|off|from\s+us|from\s+the\s+shop)$", re.IGNORECASE)
 
 
+def clause_end(text: str) -> str:
+    """``text`` up to where the story moves on or says where from or when: "meat from the shop
+    this morning" -> "meat". Used for what was taken and what was damaged."""
+    return _GOODS_END.sub("", text).strip(" ,.;:-")
+
+
 def items_in_story(text: str) -> Items | None:
     """The goods a narrative names ("some lad nicked £80 of meat", "filled a bag with vodka").
 
@@ -114,7 +120,7 @@ def items_in_story(text: str) -> Items | None:
     total: Decimal | None = None
     for match in _TAKING.finditer(text):
         goods = match.group("inside") or match.group("goods") or ""
-        goods = _GOODS_END.sub("", goods).strip(" ,.;:-")
+        goods = clause_end(goods)
         if not goods or _VAGUE.match(goods):
             continue
         parsed = parse_items(goods)

@@ -30,6 +30,21 @@ IN_PERSON_ACT = re.compile(
 IN_PERSON = re.compile(r"\b(till|counter|customer|notes?|tenner|twenty|fiver|fifty|cash|card machine)\b", re.IGNORECASE)
 
 
+# How a fraud reached the business, in the words the summary uses, for "how did it happen?".
+METHODS = (("a fake invoice", re.compile(r"\binvoices?\b", re.IGNORECASE)),
+           ("by email", re.compile(r"\be-?mail(?:ed|s)?\b", re.IGNORECASE)),
+           ("by phone", re.compile(r"\b(?:phon(?:e|ed|ing)|call(?:ed|er|ing)?|rang|rung)\b", re.IGNORECASE)),
+           ("by text message", re.compile(r"\b(?:text(?:ed)?|sms|whatsapp)\b", re.IGNORECASE)),
+           ("online", re.compile(r"\b(?:online|website|internet|hack(?:ed|er)?)\b", re.IGNORECASE)),
+           ("in person", IN_PERSON_ACT))
+
+
+def how_told(report: Report) -> str | None:
+    """How the story says it was done ("a fake invoice, by email"), or None when it does not say."""
+    found = [method for method, pattern in METHODS if pattern.search(report.description or "")]
+    return ", ".join(found[:2]) or None
+
+
 def in_person(report: Report) -> bool | None:
     """True for a fraud done face to face, False for one by phone, email or online, None if unsaid."""
     told = " ".join(t for t in (report.description, (report.details or {}).get("how_it_happened")) if t)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.flows.questions import Question
 from bot.flows.report import evidence, goods, harm, offenders, opening, reporter, review, story, when, where
 from bot.flows.report.common import asked_for, set_detail
-from bot.flows.report.fraud import cctv_relevant, offenders_seen, scene_witnessed
+from bot.flows.report.fraud import cctv_relevant, how_told, offenders_seen, scene_witnessed
 from bot.storage.models import Report
 
 Q = Question[Report]
@@ -85,7 +85,7 @@ QUESTIONS: tuple[Q, ...] = (
       labels=("amount lost", "loss", "money lost"), skipped="OK, loss not known."),
     harm.detail_question("how", "How did it happen?", "how_it_happened",
                          "'an email asked us to change a supplier's bank details'", labels=("how it happened", "how"),
-                         optional=True, skipped="OK, your description will do."),
+                         known=how_told, takes_skip=True, optional=True, skipped="OK, your description will do."),
     # --- who
     Q(name="offenders", ask=offenders.ask_offenders, answer=offenders.answer_offenders,
       example="'two men, 20s, grey hoodies, one had a neck tattoo, drove off in a red van'", optional=True,

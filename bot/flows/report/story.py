@@ -8,6 +8,7 @@ from bot.flows.base import Turn
 from bot.flows.questions import Answer, Prompt
 from bot.flows.report.common import STORY_LIMIT, joined, opening, text_answer
 from bot.flows.report.goods import note_goods
+from bot.flows.report.harm import note_harm
 from bot.messages import Button
 from bot.storage.models import Report
 
@@ -34,8 +35,15 @@ def answer_description(turn: Turn, report: Report, text: str) -> Answer:
         report.description = truncate(told, STORY_LIMIT)
         return None
     report.description = joined(told, text_answer(text))
+    noted = note_story(turn, report, text)
+    return f"Noted: {'; '.join(noted)}." if noted else None
+
+
+def note_story(turn: Turn, report: Report, text: str) -> list[str]:
+    """What a story says that answers a later question (goods taken, damage, injuries), so it is
+    confirmed rather than asked; returns what was noted."""
     taken = note_goods(turn, report, text)
-    return f"Noted: taken: {taken}." if taken else None
+    return [*([f"taken: {taken}"] if taken else []), *note_harm(turn, report, text)]
 
 
 def add_to_description(report: Report, more: str) -> None:

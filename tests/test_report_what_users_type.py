@@ -245,3 +245,11 @@ def test_a_fraud_story_that_says_how_is_confirmed_and_dont_know_is_accepted(chat
     ])
     assert "your name" in chat.text.lower()
     assert draft(sessions).details["how_it_happened"] == "a fake invoice, by email"
+
+
+def test_a_reference_with_a_character_missing_or_extra_is_said_to_be_mistyped(chat):
+    reply = chat.say("any news on bw-7k3m-q9x")
+    assert "BW-7K3M-Q9X doesn't look right: it has 7 characters after BW, and references have 8" in reply
+    assert "BW-7KQM-3XZ9" in reply and "can't find any reports" not in reply
+    reply = chat.say("BW7K3MQ9X33")
+    assert "BW-7K3M-Q9X33 doesn't look right: it has 9 characters after BW, and references have 8" in reply

@@ -325,6 +325,7 @@ class QuestionFlow(Generic[Subject]):
         self.ask_next(turn, subject, "Sure, let's change that.")
 
     def change_menu(self, turn: Turn, subject: Subject, lead: str) -> None:
+        """"Which part?" with a button per answered part; remembered, so an interruption comes back to it."""
         progress_of(turn).changing = True
         turn.say(lead, (*self.change_buttons(turn, subject), Button("Nothing, go back", "back")))
 

@@ -55,7 +55,7 @@ SCRIPTS = [
         ("crime_type", "vehicle_registrations", "value_gbp", "details")),
     Script("criminal damage", [
         "someone smashed our front window last night", "no", PLACE, "found it when I opened up",
-        "front window", "about £350", "didn't see them", "no", "no", *YOU],
+        "about £350", "didn't see them", "no", "no", *YOU],  # the window is noted from the story, not asked
         ("crime_type", "value_gbp", "details")),
 ]
 

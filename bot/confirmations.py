@@ -2,16 +2,18 @@
 
 Their wording comes from the flow they are about ("cancel this report?"); a flow with nothing to
 lose (advice) is cancelled without asking. A message that answers none of them is not refused:
-nothing is cancelled and the message is taken as it is.
+nothing is cancelled, and it is taken as the answer to the question before, unless it is only
+hesitation ("hmm", "wait", "what?"): then that question is simply asked again.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.commands import parse_command
 from bot.delivery.outbox import forget_replies
-from bot.flows.answers import normalise, yes_no
+from bot.flows.answers import is_filler, normalise, yes_no
 from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Flow, Turn
 from bot.messages import Button
 from bot.routing import Router
@@ -20,6 +22,10 @@ from bot.state import Pending
 RESUME_PROMPT = "Would you like to carry on where you left off?"
 CONFIRMING_WORDS = ("yes cancel it", "yes, cancel it", "yes start again", "cancel it", "yes delete it",
                     "yes, delete it", "delete it")
+# "Don't": a clear no to cancelling or starting again, however it is put.
+KEEP_GOING = re.compile(r"\b(?:do ?n'?t|do not|no need to|not) (?:cancel|delete|stop|bin|scrap|start|restart)\b"
+                        r"|\bkeep (?:it|going|this|the report|my report)\b|\bchanged my mind\b|\bdidn'?t mean\b"
+                        r"|\bmistake\b|\bwrong button\b")
 
 
 def resume_options(turn: Turn) -> tuple[Button, ...]:
@@ -88,13 +94,16 @@ class Confirmations:
             else:
                 flow.reask(turn)
             return
-        if answer is False or name == "resume":
-            flow.reask(turn)
-        elif answer is True or normalise(turn.text) in CONFIRMING_WORDS:
+        kept = "I haven't cancelled anything." if pending is Pending.CANCEL else "I haven't started again."
+        if answer is True or normalise(turn.text) in CONFIRMING_WORDS:
             self._act(turn, flow, pending)
+        elif answer is False or name == "resume" or KEEP_GOING.search(normalise(turn.text)) or is_filler(turn.text):
+            # "no", "dont cancel", "hmm", "what?": carry on, and ask the question again.
+            turn.say(kept)
+            flow.reask(turn)
         else:
-            # Not an answer to "are you sure?": nothing is cancelled, and the message is taken as it is.
-            turn.say("I haven't cancelled anything." if pending is Pending.CANCEL else "I haven't started again.")
+            # An answer to the question that was showing: nothing is cancelled, and it is taken as it is.
+            turn.say(kept)
             carry_on(turn, flow)
 
     # --- acting -----------------------------------------------------------------------------

@@ -39,17 +39,30 @@ def format_reference(chars: str) -> str:
     return f"BW-{chars[:4]}-{chars[4:]}"
 
 
-# Anything shaped like a reference, including characters a reference never has (0, O, 1, I), so a
-# mistyped one can be pointed out instead of silently not matching.
-_LOOSE_PATTERN = re.compile(r"\bBW[\s-]?([0-9A-Z]{4})[\s-]?([0-9A-Z]{4})\b", re.IGNORECASE)
+REFERENCE_LENGTH = BODY_LENGTH + 1  # characters after "BW"
+# Anything shaped like a reference, including characters a reference never has (0, O, 1, I) and one
+# character too few or too many, so a mistyped one can be pointed out instead of silently not matching.
+_LOOSE_PATTERN = re.compile(r"\bBW[\s-]?([0-9A-Z]{3,5})(?:[\s-]?([0-9A-Z]{3,5}))?\b", re.IGNORECASE)
 
 
 def mistyped_reference(text: str) -> str | None:
-    """A reference-shaped string in ``text`` whose characters or check character are wrong, as typed."""
-    match = _LOOSE_PATTERN.search(text.strip())
-    if not match or normalise_reference(match.group(0)):
-        return None
-    return f"BW-{match.group(1).upper()}-{match.group(2).upper()}"
+    """A reference-shaped string in ``text`` with a wrong character, check character or length, as typed."""
+    for match in _LOOSE_PATTERN.finditer(text.strip()):
+        chars = "".join(group for group in match.groups() if group).upper()
+        if len(chars) == REFERENCE_LENGTH and not normalise_reference(match.group(0)):
+            return format_reference(chars)
+        # A character missing or one too many; a digit, so "bw stores" is not taken for one.
+        if abs(len(chars) - REFERENCE_LENGTH) == 1 and re.search(r"\d", chars):
+            return format_reference(chars)
+    return None
+
+
+def reference_mistake(typed: str) -> str:
+    """What is wrong with a reference ``mistyped_reference`` found, in a few words for the user."""
+    count = len(typed.replace("-", "")) - len("BW")
+    if count != REFERENCE_LENGTH:
+        return f"it has {count} characters after BW, and references have {REFERENCE_LENGTH}"
+    return "one of its characters may be mistyped"
 
 
 def normalise_reference(text: str) -> str | None:

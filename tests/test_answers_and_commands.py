@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import parse_command
-from bot.flows.answers import clock_offset_minutes, duration_days, leading_count, yes_no
+from bot.flows.answers import NoAnswer, clock_offset_minutes, duration_days, leading_count, no_answer, yes_no
 from bot.reports.items import parse_items
 
 
@@ -15,6 +15,17 @@ from bot.reports.items import parse_items
 ])
 def test_yes_no(text, expected):
     assert yes_no(text) is expected
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Skip it thx", NoAnswer.SKIP), ("just pass", NoAnswer.SKIP), ("N/A", NoAnswer.SKIP),
+    ("haven't a clue", NoAnswer.UNKNOWN), ("not a clue tbh", NoAnswer.UNKNOWN), ("we dont kno", NoAnswer.UNKNOWN),
+    ("I'm not sure sorry", NoAnswer.UNKNOWN), ("nope, nothing", NoAnswer.NONE), ("Nobody.", NoAnswer.NONE),
+    ("no, that's everything", NoAnswer.DONE), ("all done ta", NoAnswer.DONE),
+    ("no one saw, I was in the back", None), ("nothing but crisps", None), ("a crate of beer", None),
+])
+def test_no_answers_however_typed(text, kind):
+    assert no_answer(text) is kind
 
 
 @pytest.mark.parametrize("text, days", [
@@ -63,3 +74,16 @@ def test_items_with_values_and_a_total():
     single = parse_items("6 bottles of vodka, £90")
     assert [(i.quantity, i.description) for i in single.items] == [(6, "bottles of vodka")]
     assert float(single.total_gbp) == 90.0
+
+
+@pytest.mark.parametrize("story, goods", [
+    ("a lad nicked from us earlier", None), ("someone stole off me this morning", None),
+    ("took some stuff at lunchtime", None), ("stole from our till last night", None),
+    ("nicked a crate of beer sometime last week", ["a crate of beer"]), ("took £200 from the till", ["cash"]),
+    ("he took 6 steaks 20 mins ago", ["steaks"]),
+])
+def test_goods_in_a_story_are_real_goods_without_time_words(story, goods):
+    from bot.reports.items import items_in_story
+
+    found = items_in_story(story)
+    assert (found and [item.description for item in found.items]) == goods

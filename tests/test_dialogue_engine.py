@@ -170,7 +170,7 @@ def test_photos_on_a_channel_that_takes_them(sessions, interpreter, settings, cl
     chat = Chat(Engine(sessions, interpreter, settings, default_flows(), TEST_CAPABILITIES, clock=clock),
                 channel="media")
     verify_dialog(chat, [("graffiti on our shutter this morning", "still there"), ("no", "where did it happen"),
-                         (PLACE, "anything to add"), ("that's all", "what was damaged"), ("shutter sprayed", "repair"),
+                         (PLACE, "anything to add"), ("that's all", "repair"),
                          ("don't know", "describe"), ("skip", "cctv"), ("no", "photos")])
     chat.say("", attachments=(Attachment(kind="photo", file_id="AgAD-1", content_type="image/jpeg"),))
     assert "1 photo so far" in chat.text

@@ -97,13 +97,12 @@ def test_fuel_drive_off_asks_pump_litres_and_registration(chat, sessions):
     assert report.cctv_available is False and report.cctv_status == "none"
 
 
-def test_criminal_damage_asks_what_and_repair_cost(chat, sessions):
+def test_criminal_damage_notes_what_the_story_says_was_damaged_and_asks_repair_cost(chat, sessions):
     verify_dialog(chat, [
         ("someone smashed our front window last night", "criminal damage"),
         ("no", "where did it happen"),
         (PLACE, "anything to add"),
-        ("Found it when I opened up, glass everywhere", "what was damaged"),
-        ("front window smashed", "repair cost"),
+        ("Found it when I opened up, glass everywhere", "repair cost"),
         ("about £350", "describe them"),
         ("didn't see them", "cctv"),
         ("yes", "tell me about the footage"),
@@ -114,7 +113,9 @@ def test_criminal_damage_asks_what_and_repair_cost(chat, sessions):
     ])
     report = submitted(chat, sessions)
     assert report.crime_type == "criminal_damage"
-    assert report.details["damage"] == "front window smashed"
+    assert "damage: smashed our front window" in chat.history[0][1]
+    assert "What was damaged" not in chat.transcript
+    assert report.details["damage"] == "smashed our front window"
     assert report.value_gbp == Decimal("350")
     assert report.offenders == []
     assert report.cctv_shows_face is False
@@ -126,9 +127,8 @@ def test_criminal_damage_asks_what_and_repair_cost(chat, sessions):
 
 def test_burglary(chat, sessions):
     verify_dialog(chat, [
-        ("break in overnight", "burglary"),
-        ("no", "when did it happen"),
-        ("last night", "saturday 21 november 2026"),
+        ("break in overnight", "between saturday 21 november 2026, 10:00pm and sunday 22 november 2026, 6:00am"),
+        ("no", "where did it happen"),
         (PLACE, "in your own words"),
         ("Back door forced, till and cigarettes gone", "what was taken"),
         ("cigarettes £1,200, till float £150", "describe them"),

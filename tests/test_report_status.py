@@ -8,7 +8,7 @@ from dialog import PLACE, verify_dialog, you
 
 def submit_a_report(chat: Chat) -> str:
     verify_dialog(chat, [("someone smashed our window last night", "still there"), ("no", "where did it happen"),
-                         (PLACE, "anything to add"), ("that's all", "what was damaged"), ("front window", "repair"),
+                         (PLACE, "anything to add"), ("that's all", "repair"),
                          ("£200", "describe"), ("skip", "cctv"), ("no", "anyone else"), ("no", "your name"), *you()])
     return chat.say("submit").split("reference is ", 1)[1][:12]
 

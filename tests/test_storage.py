@@ -76,6 +76,8 @@ def test_abandoned_drafts_are_deleted_after_retention(chat, sessions, settings, 
         assert purge(session, clock.now + timedelta(days=settings.draft_retention_days - 1), settings).drafts == 0
     with sessions.begin() as session:
         assert purge(session, clock.now + timedelta(days=settings.draft_retention_days + 1), settings).drafts == 1
-    # The user comes back after the purge: a fresh draft, no crash.
+    # The user comes back after the purge: a fresh report from its first question, no crash, nothing to resume.
     clock.advance(days=settings.draft_retention_days + 2)
-    assert "what happened" in chat.say("report a crime").lower() or "still there" in chat.text.lower()
+    reply = chat.say("report a crime")
+    assert reply.startswith("I'm sorry this has happened.") and "left off" not in reply
+    assert reply.endswith("First: is the person still there, or is anyone hurt or in danger right now?")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 
 from nlu.extractors.numbers import words_to_number
 
@@ -10,16 +11,44 @@ YES = {"yes", "y", "yeah", "yea", "yep", "yup", "aye", "sure", "ok", "okay", "co
        "definitely", "course", "of course", "it does", "it is", "they do", "i would", "yes please", "👍"}
 NO = {"no", "n", "nope", "nah", "na", "not", "none", "never", "no thanks", "no thank you", "it doesn't",
       "it does not", "it isn't", "i wouldn't", "negative", "👎"}
-UNKNOWN = {"not sure", "unsure", "don't know", "dont know", "do not know", "dunno", "idk", "no idea",
-           "not known", "unknown", "don't remember", "can't remember", "cant remember", "maybe", "possibly",
-           "dont no", "dno", "?"}
-# Words that mean "move on without answering" at any question. "no", "none" and "nothing" are
-# answers ("no witnesses", "nothing taken"), so each question reads those itself.
-SKIP = {"skip", "pass", "next", "skip it", "skip this", "skip that", "skp", "n/a", "pass on that", "next question"}
-DONE = {"done", "finished", "that's all", "thats all", "that is all", "that's it", "thats it", "nothing else",
-        "nothing more", "nothing to add", "no more", "all done", "no", "nope", "nah", "none", "next"}
-LATER = {"later", "send later", "i'll send it later", "ill send it later", "not now", "another time", "send it later",
-         "will send later", "i'll send later", "ill send later", "later on", "l8r", "tomorrow"}
+class NoAnswer(Enum):
+    """What a message that answers nothing means. Whichever it is, it is never kept as the answer."""
+
+    SKIP = "skip"  # "skip pls", "pass", "next": move on without answering
+    UNKNOWN = "unknown"  # "dunno", "no clue", "not sure"
+    NONE = "none"  # "no", "none", "nothing", "nah": there is nothing to tell
+    DONE = "done"  # "that's all", "done", "nothing else": nothing more to add
+    LATER = "later"  # "later", "not now", "l8r": not yet
+
+
+# Words around a no-answer that change nothing ("skip please", "sorry, no idea mate", "nothing at all").
+_COURTESY = re.compile(r"\b(?:please|pls|plz|plse|thanks|thank you|thankyou|thx|ty|ta|cheers|sorry|soz|mate|tbh|"
+                       r"to be honest|honestly|afraid|really|just|for now|at all|sadly|oh|um+|erm*|er|hmm+|well|lol|"
+                       r"ok|okay|yeah|yea)\b")
+_SUBJECT = re.compile(r"^(?:i|we|i'?ve|we'?ve|i have|we have|i'?m|im|i am|we'?re|we are)\s+")
+_NONE = re.compile(r"no|nope|nah|na|naa|none|nothing|nil|nobody|no ?one|no-one|not any")
+_NO_ANSWERS = (
+    (NoAnswer.SKIP, re.compile(
+        r"(?:skip|skp|skipp|pass|next|move on|n/a|not applicable|rather not say|prefer not to say)"
+        r"(?: (?:it|this|that|this one|that one|(?:this |the |that )?question|on that|on this))?")),
+    (NoAnswer.UNKNOWN, re.compile(
+        r"(?:do ?n'?t|do not|did ?n'?t|did not) (?:know|kno|knw|no|remember|recall)"
+        r"|(?:no|not a|not any|haven'?t a|have not a) (?:idea|clue|ide)"
+        r"|(?:can'?t|cannot|couldn'?t) (?:remember|recall|say|tell)"
+        r"|not ?sure|unsure|dunno|dno|idk|dk|god knows|who knows|not known|unknown|maybe|possibly|\?+")),
+    (NoAnswer.DONE, re.compile(
+        r"done|finished|all done|that'?s (?:all|it|everything)|that is (?:all|it)|nothing (?:else|more|to add)|no more"
+        r"|that'?ll do")),
+    (NoAnswer.LATER, re.compile(
+        r"(?:(?:i'?ll|ill|i will|will|can i) )?(?:send (?:it |that |them )?|do (?:it |that )?|get (?:it |that )?)?"
+        r"(?:later(?: on)?|l8r|tomorrow|another time)|not (?:right )?now|not yet")),
+    (NoAnswer.NONE, _NONE),
+)
+
+# Hesitation and reaction, which answer no question: "hmm", "wait", "what?", "noo", "hang on", "oops".
+_FILLER_WORD = re.compile(r"h+m+|u+m+|e+r+m*|u+h+|huh|e+h+|wha+t|wot|wat|wait|oops|whoops|sorry|soz|ok|okay|oh+|a+h+"
+                          r"|actually|hang|hold|on|one|sec|lol|pardon|y+e+s+|yeah|yep|no+|nah+|nope|so|well|but|\?+")
+
 
 def normalise(text: str) -> str:
     """Lower case, curly quotes straightened, punctuation at the ends and extra spaces removed."""
@@ -28,33 +57,68 @@ def normalise(text: str) -> str:
     return text.strip(" .!,;:-")
 
 
+def no_answer(text: str) -> NoAnswer | None:
+    """The one reading of "skip", "don't know", "none", "that's all" and "later", however typed.
+
+    People add courtesies and typos ("skip pls", "sorry no idea", "i dont no") or say two at once
+    ("nah, that's all"): those are taken off before matching, so a question never stores them as
+    the answer. A message that says anything more ("no one saw, I was in the back") gets None.
+    """
+    words = _COURTESY.sub(" ", normalise(text))
+    kinds = [_no_answer_clause(clause) for clause in re.split(r"[,.;!]+", words) if clause.strip()]
+    return kinds[-1] if kinds and None not in kinds else None
+
+
+def _no_answer_clause(words: str) -> NoAnswer | None:
+    words = _SUBJECT.sub("", re.sub(r"\s+", " ", words).strip(" -:"))
+    while words:
+        for kind, pattern in _NO_ANSWERS:
+            if pattern.fullmatch(words):
+                return kind
+        # "nah nothing", "no that's all", "nope dunno": a leading no says no more than what follows.
+        lead, _, words = words.partition(" ")
+        if not _NONE.fullmatch(lead):
+            return None
+    return None
+
+
+def is_filler(text: str) -> bool:
+    """Nothing that could be an answer: hesitation ("hmm", "wait", "what?"), a bare yes or no, or "skip".
+
+    So a question that takes any words (a business name) does not keep "hmm" as its answer.
+    """
+    if no_answer(text) is not None:
+        return True
+    return all(_FILLER_WORD.fullmatch(word) for word in re.findall(r"[\w']+|\?+", normalise(text)))
+
+
 def yes_no(text: str) -> bool | None:
     """True, False, or None when the answer is "don't know" or not a yes/no at all."""
     words = normalise(text)
-    if words in UNKNOWN:
+    if is_unknown(text):
         return None
     if words in YES or re.match(r"^(yes|yeah|yep|yup|y)\b", words):
         return True
-    if words in NO or re.match(r"^(no|nope|nah|n)\b", words):
+    if words in NO or re.match(r"^(no+|nope|nah+|n)\b", words):
         return False
     return None
 
 
 def is_unknown(text: str) -> bool:
-    return normalise(text) in UNKNOWN
+    return no_answer(text) is NoAnswer.UNKNOWN
 
 
 def is_skip(text: str) -> bool:
-    return normalise(text) in SKIP
+    return no_answer(text) is NoAnswer.SKIP
 
 
 def is_done(text: str) -> bool:
-    """"that's all", "done", "nothing else": the end of a list or a long answer."""
-    return normalise(text) in DONE
+    """"that's all", "no", "nothing else", "skip": the end of a list or a long answer."""
+    return no_answer(text) in (NoAnswer.DONE, NoAnswer.NONE, NoAnswer.SKIP)
 
 
 def is_later(text: str) -> bool:
-    return normalise(text) in LATER
+    return no_answer(text) is NoAnswer.LATER
 
 
 def leading_count(text: str) -> int | None:

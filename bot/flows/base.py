@@ -20,6 +20,14 @@ class Invalid(Exception):
     """An answer we could not use; the message says kindly why and what would work."""
 
 
+class NothingToTell(Exception):
+    """Words were asked for and the answer was "no", "none" or "that's all".
+
+    Raised before anything is stored; the question flow then treats it as a skip, so the answer
+    is acknowledged in words and never kept as the text of the report.
+    """
+
+
 class DangerNow(Exception):
     """The answer says someone is in danger now (a "yes" to "is anyone in danger?").
 

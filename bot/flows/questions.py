@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 from pydantic import Field
 
 from bot.flows.answers import is_done, is_skip, is_unknown, normalise
-from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Invalid, Turn
+from bot.flows.base import SWITCH_OPTIONS, SWITCH_PROMPT, Invalid, NothingToTell, Turn
 from bot.flows.status import report_status
 from bot.messages import Button
 from bot.state import FlowState, SwitchOffer
@@ -34,6 +34,7 @@ class Progress(FlowState):
     history: list[str] = Field(default_factory=list)  # answered by their own question, in order: for "back"
     extending: str | None = None  # a question whose cut-off long answer may go on in the next message
     changing: bool = False  # the "which part would you like to change?" menu is showing
+    focus: str | None = None  # the part the user asked to change: asked next, before anything left unanswered
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,10 @@ class Question(Generic[Subject]):
     the answer. ``labels`` are the words a user may use to change it ("change the time"); the
     first one names it on the "change something" menu. ``clear`` forgets the stored answer (when
     the question is skipped, or stops applying because the crime type changed). ``optional``
-    questions can be skipped ("skip", "don't know"), acknowledged with ``skipped``; a required
-    one explains ``why`` it is needed instead. ``takes_skip``: the answer handler gives "skip" its
-    own meaning ("later" for a CCTV link). ``extend`` adds more words to a long free-text answer.
+    questions can be skipped ("skip", "don't know"; or "no", "later" where the answer raises
+    ``NothingToTell``), acknowledged with ``skipped``; a required one explains ``why`` instead.
+    ``takes_skip``: the answer handler gives "skip" its own meaning ("later" for a CCTV link).
+    ``extend`` adds more words to a long free-text answer.
     """
 
     name: str
@@ -146,6 +148,12 @@ class QuestionFlow(Generic[Subject]):
 
     def current(self, turn: Turn, subject: Subject) -> Question[Subject] | None:
         done = set(answered(turn))
+        focus = progress_of(turn).focus
+        if focus is not None:
+            question = self.by_name(focus)
+            if focus not in done and question.applies(turn, subject):
+                return question
+            progress_of(turn).focus = None  # changed: on to whatever is left, in order
         for question in self.questions:
             if question.name not in done and question.applies(turn, subject):
                 return question
@@ -189,6 +197,9 @@ class QuestionFlow(Generic[Subject]):
             return
         try:
             acknowledgement = question.answer(turn, subject, text)
+        except NothingToTell:
+            self._skip(turn, subject, question)
+            return
         except Invalid as problem:
             self.reprompt(turn, subject, question, str(problem))
             return
@@ -264,7 +275,11 @@ class QuestionFlow(Generic[Subject]):
         return False
 
     def reask(self, turn: Turn) -> None:
+        """The question again (after help, 999 guidance, or a "no" to cancelling); or the menu it came from."""
         subject = self.load(turn)
+        if progress_of(turn).changing:
+            self.change_menu(turn, subject, "Which part would you like to change?")
+            return
         self.ask_next(turn, subject)
 
     def help(self, turn: Turn) -> None:
@@ -287,6 +302,7 @@ class QuestionFlow(Generic[Subject]):
             progress.changing = False
             self.ask_next(turn, subject, "OK, nothing changed.")  # from the "which part?" menu: the summary
             return
+        progress.focus = None  # back means the question before, in order
         history = self.history(turn)
         if not history:
             turn.say("We're at the first question, so there's nothing to go back to.")
@@ -301,13 +317,17 @@ class QuestionFlow(Generic[Subject]):
         target = self.match_label(words, [q for q in self.questions if q.applies(turn, subject)]) \
             or self.match_label(words, self.questions)
         if target is None or not target.applies(turn, subject):
-            lead = "Which part would you like to change?" if target is None else \
-                "That isn't part of this report. Which part would you like to change?"
-            progress_of(turn).changing = True
-            turn.say(lead, (*self.change_buttons(turn, subject), Button("Nothing, go back", "back")))
+            self.change_menu(turn, subject, "Which part would you like to change?" if target is None else
+                             "That isn't part of this report. Which part would you like to change?")
             return
         self.forget(turn, target.name)
+        progress_of(turn).focus = target.name
         self.ask_next(turn, subject, "Sure, let's change that.")
+
+    def change_menu(self, turn: Turn, subject: Subject, lead: str) -> None:
+        """"Which part?" with a button per answered part; remembered, so an interruption comes back to it."""
+        progress_of(turn).changing = True
+        turn.say(lead, (*self.change_buttons(turn, subject), Button("Nothing, go back", "back")))
 
     @staticmethod
     def match_label(words: str, questions: Sequence[Question[Subject]]) -> Question[Subject] | None:

@@ -21,7 +21,7 @@ from bot.reports.service import LOADED
 from bot.reports.status import Status, current, update_words
 from bot.reports.summary import short_day, summary_text, when
 from bot.storage.models import Report, ReportStatusChange
-from nlu.reference import mistyped_reference, normalise_reference
+from nlu.reference import mistyped_reference, normalise_reference, reference_mistake
 
 LIMIT = 3
 HISTORY_SHOWN = 5
@@ -80,11 +80,11 @@ def _own_reports(turn: Turn) -> Select[tuple[Report]]:
 
 
 def _mistyped(turn: Turn) -> bool:
-    """Say so when the message holds a reference whose check character does not match."""
+    """Say so when the message holds a reference with a wrong character or length, and why."""
     typed = mistyped_reference(turn.text)
     if typed is None:
         return False
-    turn.say(f"{typed} doesn't look right: one of its characters may be mistyped. References look like "
+    turn.say(f"{typed} doesn't look right: {reference_mistake(typed)}. References look like "
              "BW-7KQM-3XZ9 and never use 0, O, 1 or I. Please check it against the message you got when you "
              "reported, or say 'my reports' to see them.")
     return True

@@ -90,14 +90,24 @@ _TAKING = re.compile(
     r"|filled\s+(?:a|his|her|their|the)\s+(?:bag|basket|trolley|coat|rucksack|backpack|pockets?)\s+with"
     r"|(?:put|stuffed|shoved|hid|concealed)\s+(?P<inside>.{1,80}?)\s+(?:in|into|under|down|up)\s+(?:his|her|their|a|the))\b"
     r"\s*(?P<goods>[^.!?\n]{0,160})", re.IGNORECASE)
+# Where the goods end: the story moves on, or says where from or when ("from us earlier", "off me
+# this morning", "at lunchtime", "sometime last week"). At the very start it means no goods were named.
 _GOODS_END = re.compile(
-    r"\s+(?:from|off|out\s+of|and\s+(?:then\s+)?(?:ran|left|walked|went|legged|drove|got|did|was|were|he|she|they)"
-    r"|then|before|without|when|while|after|in\s+(?:his|her|their|a)\b|into|under|past|through|but|so|because|at\s+about"
-    r"|at\s+around|at\s+\d|this|last|yesterday|today|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b.*$",
+    r"(?:^|\s+)(?:from|off|out\s+of|and\s+(?:then\s+)?(?:ran|left|walked|went|legged|drove|got|did|was|were|he|she"
+    r"|they)|then|before|without|when|while|after|in\s+(?:his|her|their|a)\b|into|under|past|through|but|so|because"
+    r"|at\s+about|at\s+around|at\s+\d|this|last|yesterday|today|earlier|just\s+now|tonight|overnight|over\s+night"
+    r"|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|sometime|some\s+time|at\s+lunch|lunch\s?time"
+    r"|(?:at|over)\s+the\s+weekend|in\s+the\s+(?:morning|afternoon|evening|night)|(?:\d+|an?)\s+\w+\s+ago)\b.*$",
     re.IGNORECASE)
 # Words that name no goods ("he took it", "stole stuff"): an investigator still needs to be asked.
 _VAGUE = re.compile(r"^(?:it|them|that|this|those|these|stuff|things|something|some\s+stuff|everything|loads"
                     r"|a\s+lot|lots|goods|items|stock|off|from\s+us|from\s+the\s+shop)$", re.IGNORECASE)
+
+
+def clause_end(text: str) -> str:
+    """``text`` up to where the story moves on or says where from or when: "meat from the shop
+    this morning" -> "meat". Used for what was taken and what was damaged."""
+    return _GOODS_END.sub("", text).strip(" ,.;:-")
 
 
 def items_in_story(text: str) -> Items | None:
@@ -110,7 +120,7 @@ def items_in_story(text: str) -> Items | None:
     total: Decimal | None = None
     for match in _TAKING.finditer(text):
         goods = match.group("inside") or match.group("goods") or ""
-        goods = _GOODS_END.sub("", goods).strip(" ,.;:-")
+        goods = clause_end(goods)
         if not goods or _VAGUE.match(goods):
             continue
         parsed = parse_items(goods)

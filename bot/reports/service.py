@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.reports.status import Status
 from bot.storage.models import Contact, Report, ReportStatusChange
-from nlu.reference import mistyped_reference, new_reference, normalise_reference
+from nlu.reference import mistyped_reference, new_reference, normalise_reference, reference_mistake
 
 CCTV_PENDING = "pending"
 # Who made the changes the service makes itself (a report received), in the status history.
@@ -95,9 +95,10 @@ def find(session: Session, reference: str, *, lock: bool = False) -> Report:
     if canonical is None:
         typed = mistyped_reference(reference)
         if typed is not None:
-            raise Refused("mistyped_reference", f"No report with reference {typed}: it doesn't look right, one "
-                                                "character may be mistyped (the last one is a check character). "
-                                                "References never use 0, O, 1 or I.")
+            raise Refused("mistyped_reference", f"No report with reference {typed}: it doesn't look right, "
+                                                f"{reference_mistake(typed)}. The last character is a check "
+                                                "character; references look like BW-7KQM-3XZ9 and never use 0, O, "
+                                                "1 or I.")
         raise Refused("not_a_reference", f"No report with reference {reference!r}: references look like BW-7KQM-3XZ9.")
     query = select(Report).where(Report.reference == canonical).options(*LOADED)
     if lock:

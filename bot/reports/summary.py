@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ def _clock(local: datetime) -> str:
     return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
-def _day(local: datetime) -> str:
+def _day(local: date) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
@@ -35,6 +35,11 @@ def when(value: datetime | None, tz: ZoneInfo, time_known: bool | None = True, u
     local = value.astimezone(tz)
     if until is not None:
         end = until.astimezone(tz)
+        if local.time() == end.time() == time(0) and end.date() > local.date():
+            # Whole days ("last week", "over the weekend"): the days, not midnight to midnight.
+            last = end.date() - timedelta(days=1)
+            return f"{_day(local)}, time not known" if last == local.date() else \
+                f"between {_day(local)} and {_day(last)}"
         if end.date() == local.date():
             return f"{_day(local)}, between {_clock(local)} and {_clock(end)}"
         return f"between {_day(local)}, {_clock(local)} and {_day(end)}, {_clock(end)}"

@@ -8,11 +8,16 @@ Rules (documented because a report's time is evidence):
   to come, then last year; "3pm" alone is today 3pm if that has passed, else yesterday 3pm.
 * A part of the day is a window, not a time: morning 06:00-12:00, lunchtime 12:00-14:00,
   afternoon 12:00-18:00, teatime 16:00-18:00, evening 18:00-22:00, tonight / night 22:00-06:00
-  (the next morning), "the early hours" 00:00-06:00. "Last night" is yesterday 22:00 to today
-  06:00. The value is the window's start, ``until`` its end, and ``has_time`` is False: the
-  person did not say when in the window. A window that has begun ends at ``now`` at the latest
-  ("this morning" at 08:10 is 06:00-08:10), and "this morning" before 06:00 is the early hours so
-  far, so a vague time said about the past is never in the future.
+  (the next morning), "the early hours" 00:00-06:00. "Last night" and "overnight" are yesterday
+  22:00 to today 06:00. Said alone ("at lunchtime", "in the afternoon") it is today's, or
+  yesterday's if today's has not begun.
+* Longer vague times are windows of whole days: "last week" is Monday to Sunday of the week
+  before this one, "last month" and "3 months ago" that calendar month, "over the weekend" the
+  latest Saturday and Sunday ("this weekend" on a weekday is the one to come).
+* A window's value is its start, ``until`` its end, and ``has_time`` is False: the person did not
+  say when in the window. A window that has begun ends at ``now`` at the latest ("this morning"
+  at 08:10 is 06:00-08:10), and "this morning" before 06:00 is the early hours so far, so a vague
+  time said about the past is never in the future.
 * A time with a part of the day is exact ("this morning at 7", "last night about 11").
 * A bare hour ("at 3", "about 8ish", "half 3") uses business hours: 1-6 means pm, 7-11 am,
   unless a part of the day says otherwise ("this morning at 3" is 03:00, "last night at 2" is
@@ -23,9 +28,8 @@ Rules (documented because a report's time is evidence):
   is the caller's decision.
 
 Own regular expressions do the finding and our own arithmetic the resolving (month-name dates
-such as "21st of November", and weeks and months ago: "2 weeks ago" is 14 days back, "3 months
-ago" and "last month" the 1st of that month), so every step is linear in the text and no date
-library is called per match.
+such as "21st of November", and weeks ago: "2 weeks ago" is the day 14 days back), so every step
+is linear in the text and no date library is called per match.
 """
 
 from __future__ import annotations
@@ -49,7 +53,11 @@ PERIOD_WINDOWS = {
 }
 _PM_PERIODS = {"afternoon", "teatime", "evening", "tonight", "night"}
 _AM_PERIODS = {"morning", "earlyhours"}
-_POD = r"(?P<pod>morning|afternoon|evening|night|lunch\s?time|lunch|tea\s?time|early\s+hours)"
+_POD = (r"(?P<pod>morning|mornin'?|morn|afternoon|arvo|avo|evening|evenin'?|night|nite|lunch\s?time|lunch|tea\s?time"
+        r"|early\s+hours)")
+# How people shorten or misspell a part of the day ("this mornin", "this arvo").
+_POD_WORDS = {"mornin": "morning", "mornin'": "morning", "morn": "morning", "arvo": "afternoon", "avo": "afternoon",
+              "evenin": "evening", "evenin'": "evening", "nite": "night"}
 
 _WEEKDAYS = {
     "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "tuesady": 1, "wednesday": 2, "wensday": 2,
@@ -68,11 +76,16 @@ _I = re.IGNORECASE
 _DAY_BEFORE_YESTERDAY = re.compile(r"\b(?:the\s+)?day\s+before\s+(?:yesterday|yday)\b", _I)
 _YESTERDAY = re.compile(rf"\b(?:yesterday|yesturday|yesterdy|yday|ystday|yest)(?:\s+{_POD})?\b", _I)
 _TOMORROW = re.compile(rf"\b(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro|2morrow|tomoz)(?:\s+{_POD})?\b", _I)
-_LAST_NIGHT = re.compile(r"\b(?:last|lastnight)\s*night\b|\blastnight\b", _I)
+_LAST_NIGHT = re.compile(r"\b(?:last|lastnight)\s*night\b|\blastnight\b|\bover\s*night\b", _I)
 _THIS_POD = re.compile(rf"\b(?:earlier\s+)?(?:this|dis|thi)\s+{_POD}\b", _I)
 _TONIGHT = re.compile(r"\b(?:earlier\s+)?(?:tonight|tonite|2nite)\b", _I)
 _EARLY_HOURS = re.compile(r"\b(?:in\s+)?(?:the\s+)?early\s+hours(?:\s+of(?:\s+the)?)?\b", _I)
-_TODAY = re.compile(r"\b(?:earlier\s+(?:on\s+)?)?(?:today|2day|todays)\b", _I)
+_TODAY = re.compile(rf"\b(?:earlier\s+(?:on\s+)?)?(?:today|2day|todays)(?:\s+{_POD})?\b", _I)
+# A part of the day said on its own ("at lunchtime", "in the afternoon"): today's, or yesterday's if it is
+# still to come. "Morning" needs "in the", so a greeting ("morning, someone nicked ...") is no time.
+_BARE_POD = re.compile(r"\b(?:(?:at|around|about|over)\s+)?lunch\s?time\b|\bat\s+lunch\b"
+                       r"|\b(?:in|during)\s+the\s+(?P<pod>morning|afternoon|evening)\b", _I)
+_WEEKEND = re.compile(r"\b(?:(?P<mod>last|this|past)\s+)?(?:weekend|wkend|wknd)(?!\w)", _I)
 _WEEKDAY = re.compile(rf"\b(?:(?P<mod>last|on|this|past)\s+)?(?P<wd>{_WEEKDAY_ALT})(?:'?s)?(?:\s+{_POD})?\b", _I)
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/.:£-])(?:(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?"
@@ -119,8 +132,8 @@ _AGO = re.compile(
     _I,
 )
 _WEEKS_OR_MONTHS_AGO = re.compile(
-    r"\b(?:(?P<n>\d{1,2}|an?|one|two|three|four|five|six)\s+(?P<unit>weeks?|fortnights?|months?)\s+ago"
-    r"|(?P<last>last)\s+(?P<lunit>week|month|fortnight))\b",
+    r"\b(?:(?P<n>\d{1,2}|an?|one|two|three|four|five|six)\s+(?P<unit>weeks?|wks?|fortnights?|months?)\s+ago"
+    r"|(?P<last>last)\s+(?P<lunit>week|wk|month|fortnight))\b",
     _I,
 )
 _CONNECTOR = re.compile(
@@ -144,6 +157,7 @@ class _Part:
     ambiguous_hour: bool = False
     value: datetime | None = None
     has_time: bool = True
+    until: datetime | None = None  # an instant that is a window ("last week", "over the weekend")
 
 
 def _local_now(now: datetime, tz: str) -> datetime:
@@ -197,7 +211,7 @@ def _day_parts(text: str, now: datetime) -> Iterator[_Part]:
         day = today - timedelta(days=1) if now.hour < 5 else today
         yield _Part("day", m.start(), m.end(), day=day, period="tonight")
     for m in _TODAY.finditer(text):
-        yield _Part("day", m.start(), m.end(), day=today)
+        yield _Part("day", m.start(), m.end(), day=today, period=_pod(m.group("pod")))
     for m in _WEEKDAY.finditer(text):
         word = m.group("wd").lower()
         mod = (m.group("mod") or "").lower()
@@ -260,7 +274,8 @@ def _ordinal_day(d: int, today: date) -> date | None:
 def _pod(word: str | None) -> str | None:
     if not word:
         return None
-    return re.sub(r"\s", "", word.lower())
+    word = re.sub(r"\s", "", word.lower())
+    return _POD_WORDS.get(word, word)
 
 
 def _time_parts(text: str) -> Iterator[_Part]:
@@ -309,6 +324,8 @@ def _time_parts(text: str) -> Iterator[_Part]:
         yield _Part("time", m.start(), m.end(), hour=hour)
     for m in _EARLY_HOURS.finditer(text):
         yield _Part("period", m.start(), m.end(), period="earlyhours")
+    for m in _BARE_POD.finditer(text):
+        yield _Part("period", m.start(), m.end(), period=_pod(m.group("pod")) or "lunchtime")
 
 
 def _instant_parts(text: str, now: datetime) -> Iterator[_Part]:
@@ -344,11 +361,32 @@ def _instant_parts(text: str, now: datetime) -> Iterator[_Part]:
         raw = (m.group("n") or "1").lower()
         count = int(raw) if raw.isdigit() else (words_to_number(raw) or 1)
         unit = (m.group("unit") or m.group("lunit")).lower()
-        if unit.startswith("month"):
-            day = _months_back(now.date(), count)
+        weeks = 2 if unit.startswith("fortnight") else 1
+        if unit.startswith("month"):  # that whole month
+            first, after = _months_back(now.date(), count), _months_back(now.date(), count - 1)
+            yield _days_window(m.start(), m.end(), first, after, now)
+        elif m.group("last"):  # "last week": Monday to Sunday of the week before this one
+            monday = now.date() - timedelta(days=now.weekday())
+            yield _days_window(m.start(), m.end(), monday - timedelta(days=7 * weeks), monday, now)
         else:
-            day = now.date() - timedelta(days=count * (14 if unit.startswith("fortnight") else 7))
-        yield _Part("instant", m.start(), m.end(), value=_at(day, time(0, 0), now.tzinfo), has_time=False)
+            day = now.date() - timedelta(days=count * 7 * weeks)
+            yield _Part("instant", m.start(), m.end(), value=_at(day, time(0, 0), now.tzinfo), has_time=False)
+    for m in _WEEKEND.finditer(text):
+        back = (now.weekday() - 5) % 7  # days since the latest Saturday
+        mod = (m.group("mod") or "").lower()
+        if mod == "this" and back >= 2:
+            back -= 7  # "this weekend" on a weekday is the one to come (the caller rejects the future)
+        elif mod in ("last", "past") and back < 2:
+            back += 7  # said during a weekend: the one before
+        saturday = now.date() - timedelta(days=back)
+        yield _days_window(m.start(), m.end(), saturday, saturday + timedelta(days=2), now)
+
+
+def _days_window(start: int, end: int, first: date, after: date, now: datetime) -> _Part:
+    """Whole days from ``first`` to the midnight starting ``after``, ending ``now`` if that is sooner."""
+    opens, closes = _at(first, time(0, 0), now.tzinfo), _at(after, time(0, 0), now.tzinfo)
+    until = min(closes, now) if opens <= now else closes
+    return _Part("instant", start, end, value=opens, has_time=False, until=until)
 
 
 def _at(day: date, clock: time, tzinfo) -> datetime:
@@ -390,12 +428,14 @@ def _resolve(group: list[_Part], now: datetime) -> _Mention | None:
     when_day = day.day if day else now.date()
     tzinfo = now.tzinfo
     if instant is not None:
-        return _Mention(start, end, instant.value, instant.has_time, 3 if instant.has_time else 1)
+        score = 3 if instant.has_time else 2 if instant.until else 1
+        return _Mention(start, end, instant.value, instant.has_time, score, until=instant.until)
     if day is not None and day.weak and clock is None:
         return None
     if clock is None and period:
-        if day is not None and day.weekday_guess and _window(0, 0, when_day, period, now).value > now:
-            when_day -= timedelta(days=7)  # "friday night" said on a Friday afternoon: last week's
+        if (day is None or day.weekday_guess) and _window(0, 0, when_day, period, now).value > now:
+            # "friday night" said on a Friday afternoon: last week's; "at lunchtime" said at 10am: yesterday's
+            when_day -= timedelta(days=1 if day is None else 7)
         return _window(start, end, when_day, period, now)
     if clock is None:
         return _Mention(start, end, _at(when_day, time(0, 0), tzinfo), False, 1)

@@ -153,7 +153,7 @@ def test_naive_and_foreign_now_are_converted():
     # "this morning" is 06:00-12:00, and never reaches past the moment it is said
     ("this morning", at(2024, 11, 27, 8, 0), at(2024, 11, 27, 6, 0), at(2024, 11, 27, 8, 0)),
     ("this morning", at(2024, 11, 27, 10, 0), at(2024, 11, 27, 6, 0), at(2024, 11, 27, 10, 0)),
-    ("erly this mornin", at(2024, 11, 27, 10, 0), None, None),  # too mangled to be a time: nothing made up
+    ("erly this mornin", at(2024, 11, 27, 10, 0), at(2024, 11, 27, 6, 0), at(2024, 11, 27, 10, 0)),  # misspelt
     ("THIS MORNING", at(2024, 11, 27, 13, 0), at(2024, 11, 27, 6, 0), at(2024, 11, 27, 12, 0)),
     ("this morning", at(2024, 11, 27, 5, 0), at(2024, 11, 27, 0, 0), at(2024, 11, 27, 5, 0)),  # the small hours
     # "last night" is yesterday 22:00 to today 06:00, across midnight
@@ -170,6 +170,16 @@ def test_naive_and_foreign_now_are_converted():
     ("in the early hours", NOW, at(2024, 11, 27, 0, 0), at(2024, 11, 27, 6, 0)),
     ("early hours of saturday", NOW, at(2024, 11, 23, 0, 0), at(2024, 11, 23, 6, 0)),
     ("tonight", at(2024, 11, 27, 23, 30), at(2024, 11, 27, 22, 0), at(2024, 11, 27, 23, 30)),
+    # said alone, today's part of the day, or yesterday's when today's has not begun
+    ("at lunchtime", NOW, at(2024, 11, 27, 12, 0), at(2024, 11, 27, 14, 0)),
+    ("lunchtime", at(2024, 11, 27, 10, 0), at(2024, 11, 26, 12, 0), at(2024, 11, 26, 14, 0)),
+    ("this arvo", NOW, at(2024, 11, 27, 12, 0), NOW),
+    ("today morning", NOW, at(2024, 11, 27, 6, 0), at(2024, 11, 27, 12, 0)),
+    ("overnight", NOW, at(2024, 11, 26, 22, 0), at(2024, 11, 27, 6, 0)),
+    # whole days: last week Monday to Sunday, the latest weekend, last month
+    ("sometime last week", NOW, at(2024, 11, 18, 0, 0), at(2024, 11, 25, 0, 0)),
+    ("over the weekend", NOW, at(2024, 11, 23, 0, 0), at(2024, 11, 25, 0, 0)),
+    ("last month", NOW, at(2024, 10, 1, 0, 0), at(2024, 11, 1, 0, 0)),
 ])
 def test_parts_of_the_day_are_windows(text, now, start, until):
     when = parse_when(text, now)

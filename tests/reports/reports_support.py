@@ -46,7 +46,7 @@ def submit_again(chat: Chat) -> str:
 def submit_damage(chat: Chat) -> str:
     """A criminal damage report (no goods), the way a shop on SMS or the web would send it."""
     verify_dialog(chat, [("someone smashed our window last night", "still there"), ("no", "where did it happen"),
-                         (PLACE, "anything to add"), ("that's all", "what was damaged"), ("front window", "repair"),
+                         (PLACE, "anything to add"), ("that's all", "repair"),
                          ("£200", "describe"), ("skip", "cctv"), ("no", "anyone else"), ("no", "your name"),
                          *you()])
     return reference_in(chat.say("submit"))
@@ -55,7 +55,7 @@ def submit_damage(chat: Chat) -> str:
 def submit_with_photo(chat: Chat) -> str:
     """Graffiti with one photo kept in the evidence store (size and hash), on a channel that takes photos."""
     verify_dialog(chat, [("graffiti on our shutter this morning", "still there"), ("no", "where did it happen"),
-                         (PLACE, "anything to add"), ("that's all", "what was damaged"), ("shutter sprayed", "repair"),
+                         (PLACE, "anything to add"), ("that's all", "repair"),
                          ("don't know", "describe"), ("skip", "cctv"), ("no", "photos")])
     chat.say("", attachments=(Attachment(kind="photo", file_id="AgAD-1", content_type="image/jpeg",
                                          storage_key="ab" * 16, size=48213, sha256="c0ffee" + "0" * 58),))

@@ -18,7 +18,7 @@ from bot.messages import Button
 from bot.statements import service
 from bot.statements.dates import day, short_day
 from bot.storage.models import ImpactStatement, Report
-from nlu.reference import mistyped_reference, normalise_reference
+from nlu.reference import mistyped_reference, normalise_reference, reference_mistake
 
 # The payload of the "Make an impact statement" button offered after a report: the report just sent.
 OFFER = "impact statement for my last report"
@@ -49,7 +49,7 @@ NO_REPORTS = ("An impact statement goes with a report, and I can't find any repo
 
 
 def mistyped(reference: str) -> str:
-    return (f"{reference} doesn't look right: one of its characters may be mistyped. References look like "
+    return (f"{reference} doesn't look right: {reference_mistake(reference)}. References look like "
             "BW-7KQM-3XZ9 and never use 0, O, 1 or I.")
 
 

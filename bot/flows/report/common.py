@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.crime_types import asks
-from bot.flows.answers import truncate
-from bot.flows.base import Invalid, Turn
+from bot.flows.answers import no_answer, truncate
+from bot.flows.base import Invalid, NothingToTell, Turn
 from bot.flows.questions import Progress
 from bot.messages import Button
 from bot.reports.summary import money
@@ -38,8 +38,20 @@ def set_detail(report: Report, key: str, value: object) -> None:
     report.details = data
 
 
+def something_said(text: str) -> str:
+    """``text``, unless it is "no", "none", "later" or "that's all": then the question is skipped.
+
+    For questions with no use for those words, so they are acknowledged and moved past rather than
+    kept as the answer or asked again and again.
+    """
+    if no_answer(text) is not None:
+        raise NothingToTell()
+    return text
+
+
 def text_answer(text: str, minimum: int = 2, problem: str = "Could you tell me a little more?") -> str:
-    text = text.strip()
+    """Words to keep as the answer (never a "no" or "that's all": see ``something_said``)."""
+    text = something_said(text).strip()
     if len(text) < minimum:
         raise Invalid(problem)
     return truncate(text, FIELD_LIMIT)

@@ -13,9 +13,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.flows.answers import clock_offset_minutes, duration_days, is_later, is_skip, is_unknown, normalise, yes_no
+from bot.flows.answers import NoAnswer, no_answer
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Awaiting, Prompt, mark_answered
-from bot.flows.report.common import YES_NO_UNSURE, text_answer
+from bot.flows.report.common import YES_NO_UNSURE, something_said, text_answer
 from bot.messages import Button
 from bot.evidence.cctv import overwrite_at
 from bot.evidence.links import BadLink, check_link
@@ -31,7 +32,7 @@ NO_FACE = re.compile(r"\b(no|not|n't|cannot|cant|can't|couldn't|hidden|covered|m
                      r"hood up|hooded|back to|too dark|dark)\b", re.IGNORECASE)
 KEPT = re.compile(r"\b(hours?|hrs?|days?|weeks?|wks?|months?|mths?|fortnight)\b", re.IGNORECASE)
 PHOTO_KINDS = ("photo", "image", "video", "document")
-NO_WITNESSES = {"no", "nope", "none", "no one", "nobody", "no witnesses", "not that i know", "just me", "only me"}
+NO_WITNESSES = {"no witnesses", "not that i know", "just me", "only me"}
 
 
 @dataclass
@@ -130,6 +131,7 @@ def ask_cctv_facts(turn: Turn, report: Report) -> Prompt:
 def answer_cctv_facts(turn: Turn, report: Report, text: str) -> Answer:
     facts = read_cctv_facts(text)
     if not facts.any:
+        something_said(text)
         raise Invalid("Sorry, I didn't catch that. For example 'face not clear, clock right, 7 days'.")
     return store_facts(turn, report, facts)
 
@@ -148,6 +150,7 @@ def ask_overwrite(turn: Turn, report: Report) -> Prompt:
 def answer_overwrite(turn: Turn, report: Report, text: str) -> Answer:
     days = duration_days(text.replace("fortnight", "14 days"))
     if days is None:
+        something_said(text)
         raise Invalid("Sorry, I didn't catch that. Tell me a time like '7 days', '48 hours' or 'a month'.")
     return store_facts(turn, report, CctvFacts(overwrite_days=min(days, 3650)))
 
@@ -208,7 +211,7 @@ def ask_witnesses(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_witnesses(turn: Turn, report: Report, text: str) -> Answer:
-    if normalise(text) in NO_WITNESSES:
+    if no_answer(text) is NoAnswer.NONE or normalise(text) in NO_WITNESSES:
         report.witnesses = "none"
         return "OK, no witnesses."
     if yes_no(text) is True and len(normalise(text).split()) <= 2:

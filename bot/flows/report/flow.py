@@ -14,8 +14,8 @@ from bot.flows.impact.opening import OFFER as IMPACT_OFFER
 from bot.flows.questions import QuestionFlow, mark_answered
 from bot.flows.report.common import ReportProgress, own
 from bot.flows.report.evidence import save_copy
-from bot.flows.report.goods import note_goods
 from bot.flows.report.sequence import QUESTIONS
+from bot.flows.report.story import note_story
 from bot.flows.report.volunteered import note_entities
 from bot.messages import Button
 from bot.reports.service import submit
@@ -80,9 +80,7 @@ class ReportFlow(QuestionFlow[Report]):
         noted = note_entities(turn, report)
         if report.crime_type and len(turn.text.split()) >= OPENING_MIN_WORDS:
             own(turn).opening = turn.text[:4000]
-            taken = note_goods(turn, report, turn.text)
-            if taken:
-                noted.append(f"taken: {taken}")
+            noted.extend(note_story(turn, report, turn.text))
         return noted
 
     @staticmethod

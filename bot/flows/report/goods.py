@@ -6,10 +6,11 @@ import re
 from decimal import Decimal
 
 from bot.crime_types import crime_type
-from bot.flows.answers import normalise, truncate
+from bot.flows.answers import NoAnswer, no_answer, normalise, truncate
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Prompt, is_answered, mark_answered, was_asked
-from bot.flows.report.common import SANE_AMOUNT, first_amount, is_fuel, sane_amount, set_detail, text_answer
+from bot.flows.report.common import (SANE_AMOUNT, first_amount, is_fuel, sane_amount, set_detail, something_said,
+                                     text_answer)
 from bot.messages import Button
 from bot.reports.items import Items, items_in_story, parse_items
 from bot.reports.summary import money
@@ -20,8 +21,8 @@ PUMP = re.compile(r"\bpump\s*(?:no\.?\s*|number\s*|#\s*)?(\d{1,2})\b")
 MAKING_OFF_KINDS = {"fuel": ("fuel", "petrol", "diesel", "pump", "forecourt", "drive off", "drive-off", "drove off"),
                     "food and drink": ("food", "drink", "meal", "restaurant", "dine", "bill", "table", "cafe", "pub"),
                     "taxi fare": ("taxi", "cab", "fare", "minicab", "uber")}
-NOTHING_TAKEN = re.compile(r"^(?:nothing|none|no|nothing taken|nothing was taken|they didn't get anything|"
-                           r"didn't get anything|nothing stolen)$")
+NOTHING_TAKEN = re.compile(r"^(?:nothing taken|nothing was taken|they didn'?t get anything|didn'?t get anything|"
+                           r"nothing stolen|nothing was stolen)$")
 
 
 def items_apply(turn: Turn, report: Report) -> bool:
@@ -64,7 +65,7 @@ def ask_items(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_items(turn: Turn, report: Report, text: str) -> Answer:
-    if NOTHING_TAKEN.match(normalise(text)):
+    if no_answer(text) is NoAnswer.NONE or NOTHING_TAKEN.match(normalise(text)):
         report.items = []
         mark_answered(turn, "value")
         return "OK, nothing taken."
@@ -99,7 +100,7 @@ def read_amount(text: str) -> Decimal:
 
 
 def answer_value(turn: Turn, report: Report, text: str) -> Answer:
-    report.value_gbp = read_amount(text)
+    report.value_gbp = read_amount(something_said(text))  # "no", "later": not known, so on to the next question
     return f"Noted: {money(report.value_gbp)}."
 
 
@@ -141,6 +142,7 @@ def answer_pump(turn: Turn, report: Report, text: str) -> Answer:
     words = normalise(text)
     match = PUMP.search(words) or re.fullmatch(r"(?:number\s*|no\.?\s*|#\s*)?(\d{1,2})", words)
     if not match or not 1 <= int(match.group(1)) <= 99:
+        something_said(text)
         raise Invalid("Please send just the pump number, like 4.")
     set_detail(report, "pump_number", int(match.group(1)))
     return None
@@ -154,6 +156,7 @@ def answer_fuel(turn: Turn, report: Report, text: str) -> Answer:
     litres = re.search(r"(\d{1,4}(?:\.\d+)?)\s*(?:l\b|ltrs?\b|litres?\b|liters?\b)", text, re.IGNORECASE)
     found = find_money(text)
     if not litres and not found:
+        something_said(text)
         raise Invalid("I couldn't find litres or a price in that.")
     if found:
         report.value_gbp = sane_amount(Decimal(str(found[0].value)))

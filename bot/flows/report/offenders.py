@@ -23,8 +23,9 @@ VEHICLE = re.compile(
     r"range rover|land rover|drove|driving|getaway)\b", re.IGNORECASE)
 NO_REGISTRATION = re.compile(r"\b(didn'?t|did not|couldn'?t|could not|no vehicle|no car|none|on foot|walked|"
                              r"not see|never saw|too far|no plate|false plates?|no idea)\b")
-NOT_SEEN = {"no", "nope", "didn't see them", "didnt see them", "did not see them", "didn't see", "didnt see",
-            "not seen", "no one saw them", "never saw them", "no idea", "no description"}
+# "no", "none", "no idea" and the like are read by text_answer (bot.flows.answers.no_answer).
+NOT_SEEN = {"didn't see them", "didnt see them", "did not see them", "didn't see", "didnt see",
+            "not seen", "no one saw them", "never saw them", "no description"}
 
 
 def ask_offenders(turn: Turn, report: Report) -> Prompt:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.flows.answers import is_unknown, normalise, truncate, yes_no
+from bot.flows.answers import is_unknown, no_answer, normalise, truncate, yes_no
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Prompt, mark_answered
 from bot.messages import Button
@@ -25,6 +25,9 @@ PREFERENCES = (("email", re.compile(r"\b(e-?mail(?: me)?|by e-?mail)\b", re.IGNO
                ("text", re.compile(r"\b(text(?: me)?|by text|sms|message me|txt)\b", re.IGNORECASE)),
                ("call", re.compile(r"\b(call(?: me)?|ring(?: me)?|phone me|by phone)\b", re.IGNORECASE)))
 CONTACT_WORDS = {"call": "a phone call", "text": "a text message", "email": "email"}
+# Words that are about the details, never part of a name ("my number is now ...", "text").
+NOT_NAME = re.compile(r"\b(my|our|is|are|was|now|new|number|phone|mobile|tel|email|e-?mail|address|contact|details|"
+                      r"changed?|call|text|txt|ring|same)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,23 +59,28 @@ def read_person(text: str) -> Person:
     rest = re.sub(r"[()\[\]]", ",", rest)
     name = role = None
     for part in (p.strip(" .") for p in PARTS.split(rest)):
-        if not part or re.fullmatch(r"(?:my|number|phone|mobile|email|is|on|at|prefer|please|or|thanks?)", part,
-                                    re.IGNORECASE):
+        if not part:
             continue
         found_role = ROLES.search(part)
         if found_role and role is None:
             role = found_role.group(0).lower()
             before = part[: found_role.start()].strip()
             if before and name is None and not ROLE_LEAD.sub("", before).strip() == "":
-                name = NAME_LEAD.sub("", before).strip(" ,")
+                name = plausible_name(NAME_LEAD.sub("", before).strip(" ,"))
             continue
         if name is None:
-            name = NAME_LEAD.sub("", part).strip(" ,") or None
-    if name is not None and (len(name.split()) > 6 or not re.search(r"[^\W\d_]", name)
-                             or yes_no(name) is not None or is_unknown(name)):
-        name = None
+            name = plausible_name(NAME_LEAD.sub("", part).strip(" ,"))
     return Person(truncate(name, 200) if name else None, truncate(role, 200) if role else None,
                   phones[0].value if phones else None, emails[0].value if emails else None, preferred)
+
+
+def plausible_name(words: str) -> str | None:
+    """``words`` if they could be someone's name; None for a stray "text", "no" or "my number is now"."""
+    if not re.search(r"[^\W\d_]", words) or len(words.split()) > 6 or NOT_NAME.search(words):
+        return None
+    if yes_no(words) is not None or no_answer(words) is not None or preference(words) is not None:
+        return None
+    return words
 
 
 def remembered_reporter(turn: Turn, report: Report) -> bool:
@@ -105,21 +113,32 @@ def ask_reporter(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_reporter(turn: Turn, report: Report, text: str) -> Answer:
+    """Name, role and contact; a change that gives only some of them ("my number is now ...") keeps the rest."""
     person = read_person(text)
-    if not any((person.name, person.phone, person.email)):
+    if not any((person.name, person.role, person.phone, person.email)):
         raise Invalid("Sorry, I couldn't find a name or contact details in that.")
-    report.reporter_name, report.reporter_role = person.name, person.role
-    report.reporter_phone, report.reporter_email = person.phone, person.email
-    report.preferred_contact = person.preferred if person.preferred != "email" or person.email else None
-    if report.preferred_contact is None and person.email and not person.phone:
+    if person.name and normalise(person.name) != normalise(report.reporter_name or ""):
+        clear_reporter(report)  # someone else's details: nothing of the last person's is kept
+    report.reporter_name = person.name or report.reporter_name
+    report.reporter_role = person.role or report.reporter_role
+    keep_contact(report, person)
+    if person.preferred and (person.preferred != "email" or report.reporter_email):
+        report.preferred_contact = person.preferred
+    if report.preferred_contact is None and report.reporter_email and not report.reporter_phone:
         report.preferred_contact = "email"
-    if person.name:
+    if report.reporter_name:
         mark_answered(turn, "reporter_name")
-    if person.phone or person.email:
+    if report.reporter_phone or report.reporter_email:
         mark_answered(turn, "reporter_contact")
     if report.preferred_contact:
         mark_answered(turn, "preferred_contact")
     return None
+
+
+def keep_contact(report: Report, person: Person) -> None:
+    """The phone and email ``person`` gives, each replacing only its own kind."""
+    report.reporter_phone = person.phone or report.reporter_phone
+    report.reporter_email = person.email or report.reporter_email
 
 
 def clear_reporter(report: Report) -> None:
@@ -132,9 +151,9 @@ def ask_name(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_name(turn: Turn, report: Report, text: str) -> Answer:
-    name = NAME_LEAD.sub("", text.strip()).strip(" .,")
-    if len(name) < 2:
-        raise Invalid("Please tell me your name.")
+    name = plausible_name(NAME_LEAD.sub("", text.strip()).strip(" .,"))
+    if name is None or len(name) < 2:
+        raise Invalid("Please tell me your name, for example 'Priya'.")
     report.reporter_name = truncate(name, 200)
     return None
 
@@ -148,8 +167,8 @@ def answer_contact(turn: Turn, report: Report, text: str) -> Answer:
     if not person.phone and not person.email:
         raise Invalid("I couldn't find a UK phone number or an email address in that. "
                       "For example 07700 900123 or name@yourshop.co.uk.")
-    report.reporter_phone, report.reporter_email = person.phone, person.email
-    if person.preferred or not person.phone:
+    keep_contact(report, person)
+    if person.preferred or not report.reporter_phone:
         report.preferred_contact = person.preferred or "email"
         mark_answered(turn, "preferred_contact")
     return None

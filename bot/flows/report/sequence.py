@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.flows.questions import Question
 from bot.flows.report import evidence, goods, harm, offenders, opening, reporter, review, story, when, where
 from bot.flows.report.common import asked_for, set_detail
-from bot.flows.report.fraud import cctv_relevant, offenders_seen, scene_witnessed
+from bot.flows.report.fraud import cctv_relevant, how_told, offenders_seen, scene_witnessed
 from bot.storage.models import Report
 
 Q = Question[Report]
@@ -51,7 +51,8 @@ QUESTIONS: tuple[Q, ...] = (
     # --- what happened
     Q(name="description", ask=story.ask_description, answer=story.answer_description,
       example="'Two men filled a bag with meat and walked out past the till'", extend=story.add_to_description,
-      labels=("what happened", "description", "story", "details"),
+      takes_skip=True,
+      labels=("what happened", "description", "story"),
       why="A few words in your own words help the police most, for example 'a man took 3 bottles of gin'."),
     Q(name="making_off_kind", ask=goods.ask_making_off_kind, answer=goods.answer_making_off_kind,
       example="'fuel' or 'food and drink'", applies=asked_for("making_off_kind"),
@@ -68,8 +69,8 @@ QUESTIONS: tuple[Q, ...] = (
     Q(name="value", ask=goods.ask_value, answer=goods.answer_value, example="'£90'", optional=True,
       applies=goods.items_apply, labels=("value", "amount", "worth", "total", "price"), skipped="OK, value not known."),
     harm.detail_question("damage", "What was damaged?", "damage", "'front window smashed' or 'graffiti on the shutter'",
-                         labels=("damage", "what was damaged"),
-                         why="The police need to know what was damaged to record the crime."),
+                         labels=("damage", "what was damaged"), optional=True,
+                         skipped="OK, your description will do."),
     Q(name="repair", ask=harm.ask_repair, answer=harm.answer_amount, example="'£350' or 'don't know'", optional=True,
       applies=asked_for("repair"), labels=("repair cost", "repair", "cost", "estimate"),
       skipped="OK, cost not known yet."),
@@ -84,7 +85,7 @@ QUESTIONS: tuple[Q, ...] = (
       labels=("amount lost", "loss", "money lost"), skipped="OK, loss not known."),
     harm.detail_question("how", "How did it happen?", "how_it_happened",
                          "'an email asked us to change a supplier's bank details'", labels=("how it happened", "how"),
-                         why="How it was done is what Action Fraud and the police need to link it to others."),
+                         known=how_told, takes_skip=True, optional=True, skipped="OK, your description will do."),
     # --- who
     Q(name="offenders", ask=offenders.ask_offenders, answer=offenders.answer_offenders,
       example="'two men, 20s, grey hoodies, one had a neck tattoo, drove off in a red van'", optional=True,
@@ -101,7 +102,7 @@ QUESTIONS: tuple[Q, ...] = (
       follow_ups=("cctv_facts", "cctv_overwrite", "cctv_link"), clear=evidence.clear_cctv),
     Q(name="cctv_facts", ask=evidence.ask_cctv_facts, answer=evidence.answer_cctv_facts,
       example="'face clear, clock 5 minutes fast, kept 30 days'", optional=True, applies=evidence.cctv_yes,
-      in_menu=False, skipped="OK.", labels=("face", "clock", "cctv clock")),
+      in_menu=False, skipped="OK, the officer can check the footage.", labels=("face", "clock", "cctv clock")),
     Q(name="cctv_overwrite", ask=evidence.ask_overwrite, answer=evidence.answer_overwrite, example="'7 days'",
       optional=True, applies=evidence.overwrite_unknown, in_menu=False, skipped="OK.",
       labels=("overwritten", "recorded over", "overwrite")),
@@ -117,18 +118,21 @@ QUESTIONS: tuple[Q, ...] = (
     # --- you
     Q(name="reporter_known", ask=reporter.ask_reporter_known, answer=reporter.answer_reporter_known,
       example="'yes', or 'change them'", applies=reporter.remembered_reporter,
-      labels=("your details", "my details", "details about me"),
+      labels=("your details", "my details", "details about me", "details"),
       follow_ups=("reporter", "reporter_name", "reporter_contact", "preferred_contact")),
     Q(name="reporter", ask=reporter.ask_reporter, answer=reporter.answer_reporter,
       example="'Priya Kumar, owner, 07700 900123'", clear=reporter.clear_reporter,
-      labels=("your details", "my details", "name", "my name", "your name", "role", "job", "phone", "email",
-              "number", "phone number", "contact details", "contact"),
+      labels=("your details", "my details", "details", "contact details", "role", "job"),
       follow_ups=("reporter_name", "reporter_contact", "preferred_contact"),
       why="The police may need to ask you about it or tell you what happens next."),
+    # A change of name or number asks only that ("change my phone number"), keeping the rest.
     Q(name="reporter_name", ask=reporter.ask_name, answer=reporter.answer_name, example="'Priya Kumar'",
-      in_menu=False, why="A statement and any update need a name. Just a first name is fine."),
+      in_menu=False, labels=("name", "my name", "your name"),
+      why="A statement and any update need a name. Just a first name is fine."),
     Q(name="reporter_contact", ask=reporter.ask_contact, answer=reporter.answer_contact,
       example="'07700 900123' or 'priya@kumarstores.co.uk'", in_menu=False,
+      labels=("phone", "phone number", "number", "mobile", "mobile number", "email", "email address", "contact",
+              "contact number"),
       why="The police may need to ask you about it. An email address is fine if you'd rather not give a number."),
     Q(name="preferred_contact", ask=reporter.ask_preferred, answer=reporter.answer_preferred,
       example="'call', 'text' or 'email'", optional=True, skipped="OK, any way is fine.",

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from bot.flows.answers import normalise
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Prompt, mark_answered
+from bot.flows.report.common import something_said
 from bot.messages import Button
 from bot.reports.summary import when
 from bot.storage.models import Report
@@ -64,6 +65,7 @@ def answer_occurred_time(turn: Turn, report: Report, text: str) -> Answer:
         # "in the afternoon" answers "what time?" about the day already given: that day's afternoon.
         found = parse_when(f"this {part.group(1).replace(' ', '')}", anchor, turn.settings.timezone)
     if found is None:
+        something_said(text)  # "no", "that's all": time not known, so on to the next question
         raise Invalid("Sorry, I couldn't read a time in that. Try '3pm', '14:30' or 'in the afternoon'.")
     if found.until is not None:
         start = found.value.astimezone(turn.tz)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.flows.answers import normalise, truncate, yes_no
+from bot.flows.answers import is_filler, normalise, truncate, yes_no
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Prompt, mark_answered
 from bot.messages import Button
@@ -87,7 +87,7 @@ def ask_business(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_business(turn: Turn, report: Report, text: str) -> Answer:
-    if len(text.strip()) < 2:
+    if len(text.strip()) < 2 or is_filler(text):
         raise Invalid("Could you tell me the name of the business or its address?")
     place = read_place(text)
     report.business_name, report.business_address = place.name, place.address
@@ -110,6 +110,8 @@ def ask_business_name(turn: Turn, report: Report) -> Prompt:
 
 
 def answer_business_name(turn: Turn, report: Report, text: str) -> Answer:
+    if is_filler(text):
+        raise Invalid("What's the business called? For example 'Kumar's Stores'.")
     report.business_name = truncate(text.strip(), 200)
     return None
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,13 +26,14 @@ from bot import turns
 from bot.commands import Command, parse_command
 from bot.config import Settings
 from bot.confirmations import Confirmations
-from bot.delivery.outbox import SYNCHRONOUS_CHANNELS, stored_reply
+from bot.delivery.outbox import SYNCHRONOUS_CHANNELS, record_reply, stored_reply
 from bot.emergency import Level
 from bot.flows.base import DangerNow, Flow, Turn
 from bot.messages import Button, ChannelCapabilities, Inbound, Outbound
 from bot.routing import Router
 from bot.safety import Safety
 from bot.state import ConversationState, Pending
+from bot.storage.db import waits_until
 from bot.storage.types import utcnow
 from nlu.interpreter import Interpreter, InterpreterUnavailable, ParseResult
 
@@ -44,22 +45,32 @@ DB_ATTEMPTS = 4
 # Longer than any option we offer: such a message is interpreted before its transaction begins.
 PARSE_FIRST_CHARS = 120
 # Sender and message ids are keys: refused, not altered, if a database could not store them as sent.
-_UNSTORABLE_KEY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+UNSTORABLE_KEY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 ADDRESS_CHARS = 255  # conversations.address, outbox.address
 MESSAGE_ID_CHARS = 128  # inbound message ids (the outbox key adds a short prefix)
 
 
+# The database refused what this turn would store (a value it cannot hold): the same words would be
+# refused again, so the person is asked for other words, not to send them again.
+PUT_ANOTHER_WAY = "Sorry, I couldn't save that. Could you put it another way? Everything you told me before is kept."
+
+
 class DatabaseUnavailable(RuntimeError):
-    """The turn could not be saved (database away, locked past the deadline, or refusing it).
+    """The turn could not be saved (database away, locked past the deadline, or failing in itself).
 
     Nothing of the turn was kept, so the caller should ask the user to send it again.
     """
 
 
+def _log_refusal(what: str, error: SQLAlchemyError) -> None:
+    # Only the class names: the message can quote the values people sent, and the SQL parameters.
+    log.error("%s: %s (%s)", what, type(error).__name__, type(getattr(error, "orig", None)).__name__)
+
+
 def _storable_key(value: str, limit: int) -> bool:
     """Whether a sender or message id can be a database key as it is (PostgreSQL refuses NUL)."""
-    return 0 < len(value) <= limit and not _UNSTORABLE_KEY.search(value)
+    return 0 < len(value) <= limit and not UNSTORABLE_KEY.search(value)
 
 
 @dataclass(frozen=True)
@@ -107,8 +118,9 @@ class Engine:
     def handle(self, inbound: Inbound) -> list[Outbound]:
         """The replies to ``inbound``; the same ones again if it was delivered before.
 
-        Gives up with ``DatabaseUnavailable`` once ``turn_deadline_seconds`` have gone by (a held
-        lock, a database away), or at once when the database refuses the turn outright.
+        Gives up with ``DatabaseUnavailable`` by ``turn_deadline_seconds`` (a held lock, a database
+        away: every wait, the last attempt's too, ends by then), or at once when the database fails
+        in itself. When it refuses the turn's data, the reply asks for other words (``PUT_ANOTHER_WAY``).
         """
         if not (_storable_key(inbound.address, ADDRESS_CHARS)
                 and _storable_key(inbound.message_id, MESSAGE_ID_CHARS)):
@@ -117,32 +129,57 @@ class Engine:
             return []
         inbound = dataclasses.replace(inbound, text=_LONE_SURROGATE.sub("\ufffd", inbound.text))
         deadline = time.monotonic() + self.settings.turn_deadline_seconds
+        with waits_until(deadline):
+            return self._handle_until(inbound, deadline)
+
+    def _handle_until(self, inbound: Inbound, deadline: float) -> list[Outbound]:
+        conflicts = 0
         attempt = 0
         while True:
             attempt += 1
             try:
                 try:
                     return self._handle_once(inbound)
-                except IntegrityError:
+                except IntegrityError as error:
                     # Another worker handled the same message (or created this conversation) at the
-                    # same moment: its stored reply, or a clean retry, is the right answer.
+                    # same moment: its stored reply, or a clean retry, is the right answer. The
+                    # same conflict on the retry is the turn's own data breaking a rule.
                     stored = self._stored_reply(inbound)
                     if stored is not None:
                         return stored
+                    conflicts += 1
+                    if conflicts > 1:
+                        return self._refused(inbound, error)
                     failure = "IntegrityError"
             except (OperationalError, PoolTimeout) as error:
                 failure = type(error).__name__
+            except DataError as error:
+                return self._refused(inbound, error)
             except SQLAlchemyError as error:
-                # Not a passing condition (bad data, a schema problem): retrying cannot help. Only
-                # the class names are logged: the message can quote the values people sent.
-                log.error("database refused a turn: %s (%s)", type(error).__name__,
-                          type(getattr(error, "orig", None)).__name__)
+                # Failing in itself (a schema problem): retrying cannot help, but the operator can.
+                _log_refusal("database failed a turn", error)
                 raise DatabaseUnavailable(type(error).__name__) from error
             pause = 0.05 * 2 ** attempt
             if attempt == DB_ATTEMPTS or time.monotonic() + pause >= deadline:
                 raise DatabaseUnavailable(failure)
             log.warning("database error on turn (attempt %d): %s", attempt, failure)
             time.sleep(pause)
+
+    def _refused(self, inbound: Inbound, error: SQLAlchemyError) -> list[Outbound]:
+        """The database refused what this turn would store: nothing of it was kept, and sent again it
+        would be refused again, so the reply asks for other words. It is recorded as this message's
+        reply, so a redelivery (a provider's, the web page's retry) gets it without another failure.
+        Earlier turns were saved in their own transactions and stand."""
+        _log_refusal("database refused a turn", error)
+        reply = [Outbound(PUT_ANOTHER_WAY)]
+        try:
+            with self.session_factory.begin() as session:
+                record_reply(session, inbound.channel, inbound.address, inbound.message_id, reply, self.clock())
+        except SQLAlchemyError as failure:
+            raise DatabaseUnavailable(type(failure).__name__) from failure
+        if self.on_queued is not None and inbound.channel not in SYNCHRONOUS_CHANNELS:
+            self.on_queued(inbound.channel)
+        return reply
 
     def _stored_reply(self, inbound: Inbound) -> list[Outbound] | None:
         with self.session_factory() as session:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot.rate_limits import RateLimit, make_limiter
 from bot.storage.models import Contact, Conversation
+from bot.web.middleware import how_long, too_many
 from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve
 
 REDIS_URL = "redis://127.0.0.1:6379/2"
@@ -61,6 +62,12 @@ def test_one_sender_sending_too_fast_gets_429_with_retry_after(service):
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert "wait" in refused.json()["error"] and refused.json()["code"] == "rate_limited"
     assert other.status_code == 200  # someone else is not held up
+
+
+def test_the_wait_in_a_429_reads_as_people_say_it():
+    assert "Please wait 1 second and try again." in too_many(1)["error"]
+    assert [how_long(n) for n in (1, 2, 59, 119, 120, 121, 3600)] == [
+        "1 second", "2 seconds", "59 seconds", "119 seconds", "2 minutes", "3 minutes", "60 minutes"]
 
 
 def test_one_address_sending_too_much_gets_429_but_the_token_holder_does_not(service):

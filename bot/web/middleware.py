@@ -114,8 +114,15 @@ class AddressLimit:
 
 
 def too_many(retry_after: int, code: str = "rate_limited") -> dict[str, str]:
-    return {"error": f"That's a lot of messages in a short time. Please wait {retry_after} seconds and try again.",
-            "code": code}
+    return {"error": f"That's a lot of messages in a short time. Please wait {how_long(retry_after)} and try "
+                     "again.", "code": code}
+
+
+def how_long(seconds: int) -> str:
+    """A wait as people say it: "1 second", "40 seconds", "2 minutes" (whole minutes, rounded up, from 2)."""
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{-(-seconds // 60)} minutes"
 
 
 def client_address(scope: Scope) -> str:

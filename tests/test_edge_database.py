@@ -24,6 +24,7 @@ from bot.messages import Inbound
 from bot.service import Service, default_flows
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.models import Conversation, OutboxMessage, Report
+from bot.web.health import FRESH_SECONDS
 from dialog import PLACE, verify_dialog
 from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve
 
@@ -217,8 +218,10 @@ def test_the_deadline_holds_for_every_turn_queued_behind_a_held_lock(settings, s
 def test_health_shows_whether_writes_work(deadline_service, settings):
     with serve(deadline_service) as server:
         assert httpx.get(f"{server.url}/healthz").json()["database"] == "ok"
+        time.sleep(FRESH_SECONDS)  # a write check stands for a second
         with database_locked(settings.database_url):
             blocked = httpx.get(f"{server.url}/healthz", timeout=30)
+        time.sleep(FRESH_SECONDS)
         again = httpx.get(f"{server.url}/healthz")
     assert blocked.status_code == 503 and blocked.json()["database"] == "not writable"
     assert again.status_code == 200

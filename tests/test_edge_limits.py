@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.rate_limits import RateLimit, make_limiter
 from bot.storage.models import Contact, Conversation
+from bot.web import health
 from bot.web.middleware import how_long, too_many
 from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve
 
@@ -78,6 +80,33 @@ def test_one_address_sending_too_much_gets_429_but_the_token_holder_does_not(ser
         health = httpx.get(f"{server.url}/healthz").status_code
     assert pages == [200, 200, 200, 200, 429]
     assert machine == [200] * 6 and health == 200
+
+
+def test_the_pages_collecting_of_later_messages_counts_against_its_address(service):
+    with serve(service, rest_token=TOKEN, rate_limit_per_address="3/minute") as server:
+        visitor = browser_like(server.url)  # the page itself: one
+        collected = [visitor.get("/webhooks/rest/messages") for _ in range(3)]
+        machine = [httpx.get(f"{server.url}/webhooks/rest/messages?sender=m", headers=BEARER).status_code
+                   for _ in range(5)]
+    assert [r.status_code for r in collected] == [200, 200, 429]
+    assert 1 <= int(collected[-1].headers["retry-after"]) <= 60 and collected[-1].json()["code"] == "rate_limited"
+    assert machine == [200] * 5
+
+
+def test_health_checks_have_their_own_allowance_and_write_at_most_once_a_second(service, monkeypatch):
+    writes = []
+    monkeypatch.setattr(health, "check_writes", lambda database: writes.append(time.monotonic()))
+    with serve(service, rest_token=TOKEN, health_checks_per_address="20/minute",
+               rate_limit_per_address="2/minute") as server:
+        started = time.monotonic()
+        checks = [httpx.get(f"{server.url}/healthz") for _ in range(21)]
+        took = time.monotonic() - started
+        page = httpx.get(f"{server.url}/")  # a visitor's allowance is not spent by health checks
+        monitor = httpx.get(f"{server.url}/healthz", headers=BEARER)  # a monitor with the token is not counted
+    assert [r.status_code for r in checks] == [200] * 20 + [429] and checks[-1].headers["retry-after"]
+    assert page.status_code == 200 and monitor.status_code == 200
+    # Each write takes SQLite's one write lock, which every turn needs: a flood of checks shares them.
+    assert 1 <= len(writes) <= took / health.FRESH_SECONDS + 2
 
 
 def test_new_conversations_from_one_address_are_capped_and_the_refused_one_stores_nothing(service, sessions):

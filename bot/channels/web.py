@@ -27,6 +27,7 @@ from bot.delivery.outbox import Status, from_body
 from bot.engine import UNSTORABLE_KEY, DatabaseUnavailable
 from bot.messages import ChannelCapabilities, Inbound, Outbound
 from bot.rate_limits import RateLimit
+from bot.sender_limit import SenderLimit
 from bot.service import Service
 from bot.storage.models import Conversation, OutboxMessage
 from bot.storage.types import utcnow
@@ -81,7 +82,7 @@ def rest_reply(recipient: str, part: Part, message_id: int | None = None) -> dic
     return reply
 
 
-def web_router(service: Service, identity: Identity, per_sender: RateLimit, new_conversations: RateLimit) -> APIRouter:
+def web_router(service: Service, identity: Identity, per_sender: SenderLimit, new_conversations: RateLimit) -> APIRouter:
     """The routes of the web chat channel, for the app to mount."""
     router = APIRouter()
     channel = WebChannel()
@@ -109,7 +110,7 @@ def web_router(service: Service, identity: Identity, per_sender: RateLimit, new_
     @router.post("/webhooks/rest/webhook")
     async def rest_webhook(body: RestMessage, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
         sender = sender_of(who, body.sender)
-        verdict = await per_sender.ahit(f"web:{sender}")
+        verdict = await per_sender.ahit("web", sender)
         if not verdict.allowed:
             raise Refused(429, "rate_limited", too_many(verdict.retry_after)["error"],
                           {"Retry-After": str(verdict.retry_after)})

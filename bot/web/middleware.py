@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.rate_limits import RateLimit
+from bot.web.access_log import without_tokens
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,8 @@ class ErrorShield:
             await self.app(scope, receive, watched)
         except Exception as error:  # noqa: BLE001 - the last line of defence
             frames = "".join(traceback.format_tb(error.__traceback__))
-            log.error("unexpected %s on %s %s\n%s", type(error).__name__, scope["method"], scope["path"], frames)
+            log.error("unexpected %s on %s %s\n%s", type(error).__name__, scope["method"], without_tokens(scope["path"]),
+                      frames)
             if not started:
                 await send_json(send, 500, {"error": "Sorry, something went wrong on our side. Please try again "
                                                      "in a moment.", "code": "server_error"})

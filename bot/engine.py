@@ -27,7 +27,7 @@ from bot.commands import Command, parse_command
 from bot.config import Settings
 from bot.confirmations import Confirmations
 from bot.delivery.outbox import SYNCHRONOUS_CHANNELS, record_reply, stored_reply
-from bot.emergency import Level
+from bot.emergency import Assessment, Level, assess
 from bot.flows.base import DangerNow, Flow, Turn
 from bot.messages import Button, ChannelCapabilities, Inbound, Outbound
 from bot.routing import Router
@@ -86,6 +86,14 @@ def clean_text(text: str, limit: int) -> CleanText:
     if len(text) > limit:
         return CleanText(text[:limit], True)
     return CleanText(text, False)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message says, worked out from its words alone: its parse and its danger."""
+
+    parse: ParseResult
+    danger: Assessment
 
 
 def empty_parse(text: str) -> ParseResult:
@@ -186,16 +194,16 @@ class Engine:
             return stored_reply(session, inbound.channel, inbound.address, inbound.message_id)
 
     def _handle_once(self, inbound: Inbound) -> list[Outbound]:
-        # A long message is interpreted before the transaction, so its parse never holds the
-        # database (on SQLite, the one writer) while other people's turns wait. Short ones may be an
-        # option just offered, which needs no parse at all: that is only known inside.
+        # A long message is interpreted and checked for danger before the transaction, so that work
+        # never holds the database (on SQLite, the one writer) while other people's turns wait. Short
+        # ones may be an option just offered, which needs no parse at all: that is only known inside.
         cleaned = clean_text(inbound.text, self.settings.max_message_chars)
-        parsed = self._interpret(cleaned.text, self.clock()) if len(cleaned.text) > PARSE_FIRST_CHARS else None
+        read = self._read(cleaned.text, self.clock()) if len(cleaned.text) > PARSE_FIRST_CHARS else None
         with self.session_factory.begin() as session:
             seen = stored_reply(session, inbound.channel, inbound.address, inbound.message_id)
             if seen is not None:
                 return seen
-            turn = self._begin_turn(session, inbound, cleaned, parsed)
+            turn = self._begin_turn(session, inbound, cleaned, read)
             self._dispatch(turn)
             turns.finish(session, turn, flow_active=turn.conversation.flow is not None)
         if self.on_queued is not None and inbound.channel not in SYNCHRONOUS_CHANNELS:
@@ -223,20 +231,19 @@ class Engine:
             raise DatabaseUnavailable(type(error).__name__) from error
 
     def _begin_turn(self, session: Session, inbound: Inbound, cleaned: CleanText | None = None,
-                    parsed: ParseResult | None = None) -> Turn:
+                    read: Reading | None = None) -> Turn:
         now = self.clock()
         loaded = turns.load(session, inbound, now)
         cleaned = cleaned or clean_text(inbound.text, self.settings.max_message_chars)
         capabilities = self.capabilities.get(inbound.channel, DEFAULT_CAPABILITIES)
         state = loaded.state
         text = cleaned.text if capabilities.buttons else self._numbered_choice(cleaned.text, state)
-        # An option we just offered means exactly what it says: no need to interpret it.
-        if text in state.buttons:
-            parsed = empty_parse(text)
-        elif parsed is None or text != cleaned.text:
-            parsed = self._interpret(text, now)
+        if read is None or text != cleaned.text:
+            # Read here: a short message (perhaps a number picking an option). An option we just
+            # offered means exactly what it says: no need to interpret it, though danger is checked.
+            read = Reading(empty_parse(text), assess(text)) if text in state.buttons else self._read(text, now)
         turn = Turn(session=session, conversation=loaded.conversation, contact=loaded.contact, inbound=inbound,
-                    text=text, parse=parsed, now=now,
+                    text=text, parse=read.parse, danger=read.danger, now=now,
                     settings=self.settings, capabilities=capabilities, state=state,
                     flow_state=turns.flow_state(self.router.flow_of_name(loaded.conversation.flow), state),
                     truncated=cleaned.truncated)
@@ -257,6 +264,9 @@ class Engine:
         if re.fullmatch(r"[0-9]{1,2}", text) and 1 <= int(text) <= len(options):
             return options[int(text) - 1]
         return text
+
+    def _read(self, text: str, now: datetime) -> Reading:
+        return Reading(self._interpret(text, now), assess(text))
 
     def _interpret(self, text: str, now: datetime) -> ParseResult:
         if not text:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.engine import PARSE_FIRST_CHARS
 from bot.rate_limits import RateLimit, make_limiter
 from bot.storage.models import Contact, Conversation
 from bot.web import health
@@ -155,3 +157,42 @@ def test_limits_are_shared_through_redis_by_sync_and_async_users(request):
 def test_a_rate_limit_store_that_is_away_lets_requests_through():
     away = RateLimit("away", "1/minute", make_limiter("redis://127.0.0.1:1/0", asynchronous=False))
     assert away.hit("someone").allowed and away.hit("someone").allowed
+
+
+class HeldParses:
+    """The interpreter, except that long texts wait until ``release`` (a flood of costly parses in flight)."""
+
+    def __init__(self, interpreter) -> None:
+        self.interpreter = interpreter
+        self.released = threading.Event()
+        self.waiting = 0
+
+    def parse(self, text: str, now=None):
+        if len(text) > PARSE_FIRST_CHARS:
+            self.waiting += 1
+            self.released.wait(60)
+        return self.interpreter.parse(text, now=now)
+
+
+def test_long_messages_in_flight_never_hold_up_a_short_answer(service, monkeypatch):
+    """More long texts than the server has worker threads, all stuck reading: before, they held every
+    thread (and shared the interpreter lock forty ways), and a short answer waited behind them."""
+    held = HeldParses(service.engine.interpreter)
+    monkeypatch.setattr(service.engine, "interpreter", held)
+    long_text = "AB12 CDE on 12/03/2025 at 10:30pm, then KX65 ZTR 13/03/2025 " * 100
+    with serve(service, rest_token=TOKEN) as server, httpx.Client(
+            base_url=server.url, headers=BEARER, timeout=60, limits=httpx.Limits(max_connections=64)) as client:
+        flood = [threading.Thread(target=client.post, args=(WEBHOOK,),
+                                  kwargs={"json": {"sender": f"long-{n}", "message": long_text}}) for n in range(45)]
+        for thread in flood:
+            thread.start()
+        time.sleep(1.0)  # every long one has arrived
+        try:
+            short = client.post(WEBHOOK, json={"sender": "person", "message": "report a crime"}, timeout=10)
+            reading = held.waiting
+        finally:
+            held.released.set()
+            for thread in flood:
+                thread.join()
+    assert short.status_code == 200 and "still there" in short.json()[0]["text"]
+    assert reading == 1  # the rest queued for the long-text thread, holding no worker thread

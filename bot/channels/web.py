@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.channels import WEB
 from bot.channels.base import Part, split_for
 from bot.delivery.outbox import Status, from_body
-from bot.engine import UNSTORABLE_KEY, DatabaseUnavailable
+from bot.engine import PARSE_FIRST_CHARS, UNSTORABLE_KEY, DatabaseUnavailable
 from bot.messages import ChannelCapabilities, Inbound, Outbound
 from bot.rate_limits import RateLimit
 from bot.sender_limit import SenderLimit
@@ -82,8 +83,10 @@ def rest_reply(recipient: str, part: Part, message_id: int | None = None) -> dic
     return reply
 
 
-def web_router(service: Service, identity: Identity, per_sender: SenderLimit, new_conversations: RateLimit) -> APIRouter:
-    """The routes of the web chat channel, for the app to mount."""
+def web_router(service: Service, identity: Identity, per_sender: SenderLimit, new_conversations: RateLimit,
+               long_turns: anyio.CapacityLimiter) -> APIRouter:
+    """The routes of the web chat channel, for the app to mount (``long_turns``: the threads for long
+    messages)."""
     router = APIRouter()
     channel = WebChannel()
 
@@ -124,7 +127,12 @@ def web_router(service: Service, identity: Identity, per_sender: SenderLimit, ne
                                   {"Retry-After": str(verdict.retry_after)})
             inbound = Inbound(channel="web", address=sender, message_id=body.message_id or uuid.uuid4().hex,
                               text=body.message, received_at=datetime.now(timezone.utc))
-            replies = await run_in_threadpool(service.engine.handle, inbound)
+            # A message the engine reads before the transaction costs CPU in proportion to its length
+            # (64 kB: tens of milliseconds). Such turns take their own thread (``long_turns``): a flood
+            # of them cannot fill every worker thread and share the interpreter lock, and with it
+            # SQLite's one writer, forty ways while short answers wait behind them.
+            lane = long_turns if len(body.message) > PARSE_FIRST_CHARS else None  # None: the shared threads
+            replies = await anyio.to_thread.run_sync(service.engine.handle, inbound, limiter=lane)
         except (DatabaseUnavailable, SQLAlchemyError) as error:
             log.warning("turn not saved: %s", type(error).__name__)
             return JSONResponse(status_code=503, headers={"Retry-After": "2"},

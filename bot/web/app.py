@@ -34,7 +34,7 @@ from integrations.twilio.webhooks import twilio_router
 
 log = logging.getLogger(__name__)
 WEB_DIR = files("bot.web")
-PARSE_THREADS = 2
+LONG_TEXT_THREADS = 1
 # Counted per client address (as the proxy forwards it), unless the caller holds the REST token.
 ADDRESS_LIMITED = ("/", "/chat/new", "/webhooks/rest/webhook", "/webhooks/rest/messages", "/model/parse")
 
@@ -111,7 +111,12 @@ def create_app(service: Service) -> FastAPI:
         identity.issue(response, request, identity.sender(request))  # a new id, or the same one for longer
         return response
 
-    app.include_router(web_router(service, identity, per_sender, new_conversations))
+    # Long texts (a chat message, a parse) queue for a thread of their own: a burst of them cannot take
+    # every worker thread and leave short turns waiting for one, or for the interpreter lock. One, not
+    # two: each more halves what a short turn gets of the lock (edge benchmark: chat p99 200 ms, not
+    # 310, with 48 texts of 64 kB in flight); run more processes for more.
+    long_texts = anyio.CapacityLimiter(LONG_TEXT_THREADS)
+    app.include_router(web_router(service, identity, per_sender, new_conversations, long_texts))
     if (telegram := telegram_router(service)) is not None:
         app.include_router(telegram)
     app.include_router(upload_router(service))
@@ -124,14 +129,10 @@ def create_app(service: Service) -> FastAPI:
                 raise Refused(401, "no_token", "Send Authorization: Bearer <token>.",
                               {"WWW-Authenticate": 'Bearer realm="bizwatch"'})
 
-        # Parses queue for a few threads of their own: a burst of long texts cannot take every worker
-        # thread and leave chat turns waiting for one.
-        parse_threads = anyio.CapacityLimiter(PARSE_THREADS)
-
         @app.post("/model/parse", dependencies=[Depends(parse_access)])
         async def model_parse(body: ParseRequest) -> dict[str, Any]:
             parsed = await anyio.to_thread.run_sync(
-                lambda: service.interpreter.parse(body.text, now=datetime.now(timezone.utc)), limiter=parse_threads)
+                lambda: service.interpreter.parse(body.text, now=datetime.now(timezone.utc)), limiter=long_texts)
             return dict(parsed)
 
     return app

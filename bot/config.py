@@ -83,10 +83,15 @@ class Settings(BaseSettings):
         default="120/minute", description="Requests one client address may make (limits notation).",
     )
     rate_limit_per_sender: str = Field(
-        default="30/minute", description="Messages one chat sender may send (limits notation).",
+        default="30/minute", description="Messages one sender may send, on every channel (limits notation).",
     )
     new_conversations_per_address: str = Field(
         default="30/hour", description="New chat conversations one client address may start (limits notation).",
+    )
+    health_checks_per_address: str = Field(
+        default="120/minute",
+        description="GET /healthz calls one client address may make (limits notation); REST token holders are "
+                    "not counted.",
     )
     redis_url: str | None = Field(
         default=None, description="Redis URL for shared rate limits (needed with several processes).",
@@ -254,7 +259,8 @@ class Settings(BaseSettings):
         clock_time(value)
         return value.strip()
 
-    @field_validator("rate_limit_per_address", "rate_limit_per_sender", "new_conversations_per_address")
+    @field_validator("rate_limit_per_address", "rate_limit_per_sender", "new_conversations_per_address",
+                     "health_checks_per_address")
     @classmethod
     def _valid_rate_limit(cls, value: str) -> str:
         """Fail at start-up, not on the first request, when a limit is mistyped."""

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,13 +26,14 @@ from bot import turns
 from bot.commands import Command, parse_command
 from bot.config import Settings
 from bot.confirmations import Confirmations
-from bot.delivery.outbox import SYNCHRONOUS_CHANNELS, stored_reply
-from bot.emergency import Level
+from bot.delivery.outbox import SYNCHRONOUS_CHANNELS, record_reply, stored_reply
+from bot.emergency import Assessment, Level, assess
 from bot.flows.base import DangerNow, Flow, Turn
 from bot.messages import Button, ChannelCapabilities, Inbound, Outbound
 from bot.routing import Router
 from bot.safety import Safety
 from bot.state import ConversationState, Pending
+from bot.storage.db import waits_until
 from bot.storage.types import utcnow
 from nlu.interpreter import Interpreter, InterpreterUnavailable, ParseResult
 
@@ -44,22 +45,32 @@ DB_ATTEMPTS = 4
 # Longer than any option we offer: such a message is interpreted before its transaction begins.
 PARSE_FIRST_CHARS = 120
 # Sender and message ids are keys: refused, not altered, if a database could not store them as sent.
-_UNSTORABLE_KEY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+UNSTORABLE_KEY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 ADDRESS_CHARS = 255  # conversations.address, outbox.address
 MESSAGE_ID_CHARS = 128  # inbound message ids (the outbox key adds a short prefix)
 
 
+# The database refused what this turn would store (a value it cannot hold): the same words would be
+# refused again, so the person is asked for other words, not to send them again.
+PUT_ANOTHER_WAY = "Sorry, I couldn't save that. Could you put it another way? Everything you told me before is kept."
+
+
 class DatabaseUnavailable(RuntimeError):
-    """The turn could not be saved (database away, locked past the deadline, or refusing it).
+    """The turn could not be saved (database away, locked past the deadline, or failing in itself).
 
     Nothing of the turn was kept, so the caller should ask the user to send it again.
     """
 
 
+def _log_refusal(what: str, error: SQLAlchemyError) -> None:
+    # Only the class names: the message can quote the values people sent, and the SQL parameters.
+    log.error("%s: %s (%s)", what, type(error).__name__, type(getattr(error, "orig", None)).__name__)
+
+
 def _storable_key(value: str, limit: int) -> bool:
     """Whether a sender or message id can be a database key as it is (PostgreSQL refuses NUL)."""
-    return 0 < len(value) <= limit and not _UNSTORABLE_KEY.search(value)
+    return 0 < len(value) <= limit and not UNSTORABLE_KEY.search(value)
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,14 @@ def clean_text(text: str, limit: int) -> CleanText:
     if len(text) > limit:
         return CleanText(text[:limit], True)
     return CleanText(text, False)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message says, worked out from its words alone: its parse and its danger."""
+
+    parse: ParseResult
+    danger: Assessment
 
 
 def empty_parse(text: str) -> ParseResult:
@@ -107,8 +126,9 @@ class Engine:
     def handle(self, inbound: Inbound) -> list[Outbound]:
         """The replies to ``inbound``; the same ones again if it was delivered before.
 
-        Gives up with ``DatabaseUnavailable`` once ``turn_deadline_seconds`` have gone by (a held
-        lock, a database away), or at once when the database refuses the turn outright.
+        Gives up with ``DatabaseUnavailable`` by ``turn_deadline_seconds`` (a held lock, a database
+        away: every wait, the last attempt's too, ends by then), or at once when the database fails
+        in itself. When it refuses the turn's data, the reply asks for other words (``PUT_ANOTHER_WAY``).
         """
         if not (_storable_key(inbound.address, ADDRESS_CHARS)
                 and _storable_key(inbound.message_id, MESSAGE_ID_CHARS)):
@@ -117,26 +137,35 @@ class Engine:
             return []
         inbound = dataclasses.replace(inbound, text=_LONE_SURROGATE.sub("\ufffd", inbound.text))
         deadline = time.monotonic() + self.settings.turn_deadline_seconds
+        with waits_until(deadline):
+            return self._handle_until(inbound, deadline)
+
+    def _handle_until(self, inbound: Inbound, deadline: float) -> list[Outbound]:
+        conflicts = 0
         attempt = 0
         while True:
             attempt += 1
             try:
                 try:
                     return self._handle_once(inbound)
-                except IntegrityError:
+                except IntegrityError as error:
                     # Another worker handled the same message (or created this conversation) at the
-                    # same moment: its stored reply, or a clean retry, is the right answer.
+                    # same moment: its stored reply, or a clean retry, is the right answer. The
+                    # same conflict on the retry is the turn's own data breaking a rule.
                     stored = self._stored_reply(inbound)
                     if stored is not None:
                         return stored
+                    conflicts += 1
+                    if conflicts > 1:
+                        return self._refused(inbound, error)
                     failure = "IntegrityError"
             except (OperationalError, PoolTimeout) as error:
                 failure = type(error).__name__
+            except DataError as error:
+                return self._refused(inbound, error)
             except SQLAlchemyError as error:
-                # Not a passing condition (bad data, a schema problem): retrying cannot help. Only
-                # the class names are logged: the message can quote the values people sent.
-                log.error("database refused a turn: %s (%s)", type(error).__name__,
-                          type(getattr(error, "orig", None)).__name__)
+                # Failing in itself (a schema problem): retrying cannot help, but the operator can.
+                _log_refusal("database failed a turn", error)
                 raise DatabaseUnavailable(type(error).__name__) from error
             pause = 0.05 * 2 ** attempt
             if attempt == DB_ATTEMPTS or time.monotonic() + pause >= deadline:
@@ -144,21 +173,37 @@ class Engine:
             log.warning("database error on turn (attempt %d): %s", attempt, failure)
             time.sleep(pause)
 
+    def _refused(self, inbound: Inbound, error: SQLAlchemyError) -> list[Outbound]:
+        """The database refused what this turn would store: nothing of it was kept, and sent again it
+        would be refused again, so the reply asks for other words. It is recorded as this message's
+        reply, so a redelivery (a provider's, the web page's retry) gets it without another failure.
+        Earlier turns were saved in their own transactions and stand."""
+        _log_refusal("database refused a turn", error)
+        reply = [Outbound(PUT_ANOTHER_WAY)]
+        try:
+            with self.session_factory.begin() as session:
+                record_reply(session, inbound.channel, inbound.address, inbound.message_id, reply, self.clock())
+        except SQLAlchemyError as failure:
+            raise DatabaseUnavailable(type(failure).__name__) from failure
+        if self.on_queued is not None and inbound.channel not in SYNCHRONOUS_CHANNELS:
+            self.on_queued(inbound.channel)
+        return reply
+
     def _stored_reply(self, inbound: Inbound) -> list[Outbound] | None:
         with self.session_factory() as session:
             return stored_reply(session, inbound.channel, inbound.address, inbound.message_id)
 
     def _handle_once(self, inbound: Inbound) -> list[Outbound]:
-        # A long message is interpreted before the transaction, so its parse never holds the
-        # database (on SQLite, the one writer) while other people's turns wait. Short ones may be an
-        # option just offered, which needs no parse at all: that is only known inside.
+        # A long message is interpreted and checked for danger before the transaction, so that work
+        # never holds the database (on SQLite, the one writer) while other people's turns wait. Short
+        # ones may be an option just offered, which needs no parse at all: that is only known inside.
         cleaned = clean_text(inbound.text, self.settings.max_message_chars)
-        parsed = self._interpret(cleaned.text, self.clock()) if len(cleaned.text) > PARSE_FIRST_CHARS else None
+        read = self._read(cleaned.text, self.clock()) if len(cleaned.text) > PARSE_FIRST_CHARS else None
         with self.session_factory.begin() as session:
             seen = stored_reply(session, inbound.channel, inbound.address, inbound.message_id)
             if seen is not None:
                 return seen
-            turn = self._begin_turn(session, inbound, cleaned, parsed)
+            turn = self._begin_turn(session, inbound, cleaned, read)
             self._dispatch(turn)
             turns.finish(session, turn, flow_active=turn.conversation.flow is not None)
         if self.on_queued is not None and inbound.channel not in SYNCHRONOUS_CHANNELS:
@@ -186,20 +231,19 @@ class Engine:
             raise DatabaseUnavailable(type(error).__name__) from error
 
     def _begin_turn(self, session: Session, inbound: Inbound, cleaned: CleanText | None = None,
-                    parsed: ParseResult | None = None) -> Turn:
+                    read: Reading | None = None) -> Turn:
         now = self.clock()
         loaded = turns.load(session, inbound, now)
         cleaned = cleaned or clean_text(inbound.text, self.settings.max_message_chars)
         capabilities = self.capabilities.get(inbound.channel, DEFAULT_CAPABILITIES)
         state = loaded.state
         text = cleaned.text if capabilities.buttons else self._numbered_choice(cleaned.text, state)
-        # An option we just offered means exactly what it says: no need to interpret it.
-        if text in state.buttons:
-            parsed = empty_parse(text)
-        elif parsed is None or text != cleaned.text:
-            parsed = self._interpret(text, now)
+        if read is None or text != cleaned.text:
+            # Read here: a short message (perhaps a number picking an option). An option we just
+            # offered means exactly what it says: no need to interpret it, though danger is checked.
+            read = Reading(empty_parse(text), assess(text)) if text in state.buttons else self._read(text, now)
         turn = Turn(session=session, conversation=loaded.conversation, contact=loaded.contact, inbound=inbound,
-                    text=text, parse=parsed, now=now,
+                    text=text, parse=read.parse, danger=read.danger, now=now,
                     settings=self.settings, capabilities=capabilities, state=state,
                     flow_state=turns.flow_state(self.router.flow_of_name(loaded.conversation.flow), state),
                     truncated=cleaned.truncated)
@@ -220,6 +264,9 @@ class Engine:
         if re.fullmatch(r"[0-9]{1,2}", text) and 1 <= int(text) <= len(options):
             return options[int(text) - 1]
         return text
+
+    def _read(self, text: str, now: datetime) -> Reading:
+        return Reading(self._interpret(text, now), assess(text))
 
     def _interpret(self, text: str, now: datetime) -> ParseResult:
         if not text:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from bot.confirmations import Confirmations
-from bot.emergency import MINOR_THREAT_TEXT, Level, assess, emergency_reply, hold_reminder, is_over
+from bot.emergency import MINOR_THREAT_TEXT, Level, emergency_reply, hold_reminder, is_over
 from bot.flows.base import Flow, Turn
 from bot.messages import Outbound
 from bot.routing import Router
@@ -26,7 +26,7 @@ class Safety:
 
     def first(self, turn: Turn, flow: Flow | None) -> bool:
         """Give the 999 guidance or keep holding; True when this turn is taken by it."""
-        danger = assess(turn.text).level
+        danger = turn.danger.level
         under_way = flow is not None
         if danger is Level.NOW or danger is Level.THREAT:
             self.hold(turn, danger, under_way)

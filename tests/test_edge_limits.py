@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
+import time
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.engine import PARSE_FIRST_CHARS
 from bot.rate_limits import RateLimit, make_limiter
 from bot.storage.models import Contact, Conversation
+from bot.web import health
+from bot.web.middleware import how_long, too_many
 from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve
 
 REDIS_URL = "redis://127.0.0.1:6379/2"
@@ -63,6 +68,12 @@ def test_one_sender_sending_too_fast_gets_429_with_retry_after(service):
     assert other.status_code == 200  # someone else is not held up
 
 
+def test_the_wait_in_a_429_reads_as_people_say_it():
+    assert "Please wait 1 second and try again." in too_many(1)["error"]
+    assert [how_long(n) for n in (1, 2, 59, 119, 120, 121, 3600)] == [
+        "1 second", "2 seconds", "59 seconds", "119 seconds", "2 minutes", "3 minutes", "60 minutes"]
+
+
 def test_one_address_sending_too_much_gets_429_but_the_token_holder_does_not(service):
     with serve(service, rest_token=TOKEN, rate_limit_per_address="4/minute") as server:
         pages = [httpx.get(f"{server.url}/").status_code for _ in range(5)]
@@ -71,6 +82,33 @@ def test_one_address_sending_too_much_gets_429_but_the_token_holder_does_not(ser
         health = httpx.get(f"{server.url}/healthz").status_code
     assert pages == [200, 200, 200, 200, 429]
     assert machine == [200] * 6 and health == 200
+
+
+def test_the_pages_collecting_of_later_messages_counts_against_its_address(service):
+    with serve(service, rest_token=TOKEN, rate_limit_per_address="3/minute") as server:
+        visitor = browser_like(server.url)  # the page itself: one
+        collected = [visitor.get("/webhooks/rest/messages") for _ in range(3)]
+        machine = [httpx.get(f"{server.url}/webhooks/rest/messages?sender=m", headers=BEARER).status_code
+                   for _ in range(5)]
+    assert [r.status_code for r in collected] == [200, 200, 429]
+    assert 1 <= int(collected[-1].headers["retry-after"]) <= 60 and collected[-1].json()["code"] == "rate_limited"
+    assert machine == [200] * 5
+
+
+def test_health_checks_have_their_own_allowance_and_write_at_most_once_a_second(service, monkeypatch):
+    writes = []
+    monkeypatch.setattr(health, "check_writes", lambda database: writes.append(time.monotonic()))
+    with serve(service, rest_token=TOKEN, health_checks_per_address="20/minute",
+               rate_limit_per_address="2/minute") as server:
+        started = time.monotonic()
+        checks = [httpx.get(f"{server.url}/healthz") for _ in range(21)]
+        took = time.monotonic() - started
+        page = httpx.get(f"{server.url}/")  # a visitor's allowance is not spent by health checks
+        monitor = httpx.get(f"{server.url}/healthz", headers=BEARER)  # a monitor with the token is not counted
+    assert [r.status_code for r in checks] == [200] * 20 + [429] and checks[-1].headers["retry-after"]
+    assert page.status_code == 200 and monitor.status_code == 200
+    # Each write takes SQLite's one write lock, which every turn needs: a flood of checks shares them.
+    assert 1 <= len(writes) <= took / health.FRESH_SECONDS + 2
 
 
 def test_new_conversations_from_one_address_are_capped_and_the_refused_one_stores_nothing(service, sessions):
@@ -119,3 +157,42 @@ def test_limits_are_shared_through_redis_by_sync_and_async_users(request):
 def test_a_rate_limit_store_that_is_away_lets_requests_through():
     away = RateLimit("away", "1/minute", make_limiter("redis://127.0.0.1:1/0", asynchronous=False))
     assert away.hit("someone").allowed and away.hit("someone").allowed
+
+
+class HeldParses:
+    """The interpreter, except that long texts wait until ``release`` (a flood of costly parses in flight)."""
+
+    def __init__(self, interpreter) -> None:
+        self.interpreter = interpreter
+        self.released = threading.Event()
+        self.waiting = 0
+
+    def parse(self, text: str, now=None):
+        if len(text) > PARSE_FIRST_CHARS:
+            self.waiting += 1
+            self.released.wait(60)
+        return self.interpreter.parse(text, now=now)
+
+
+def test_long_messages_in_flight_never_hold_up_a_short_answer(service, monkeypatch):
+    """More long texts than the server has worker threads, all stuck reading: before, they held every
+    thread (and shared the interpreter lock forty ways), and a short answer waited behind them."""
+    held = HeldParses(service.engine.interpreter)
+    monkeypatch.setattr(service.engine, "interpreter", held)
+    long_text = "AB12 CDE on 12/03/2025 at 10:30pm, then KX65 ZTR 13/03/2025 " * 100
+    with serve(service, rest_token=TOKEN) as server, httpx.Client(
+            base_url=server.url, headers=BEARER, timeout=60, limits=httpx.Limits(max_connections=64)) as client:
+        flood = [threading.Thread(target=client.post, args=(WEBHOOK,),
+                                  kwargs={"json": {"sender": f"long-{n}", "message": long_text}}) for n in range(45)]
+        for thread in flood:
+            thread.start()
+        time.sleep(1.0)  # every long one has arrived
+        try:
+            short = client.post(WEBHOOK, json={"sender": "person", "message": "report a crime"}, timeout=10)
+            reading = held.waiting
+        finally:
+            held.released.set()
+            for thread in flood:
+                thread.join()
+    assert short.status_code == 200 and "still there" in short.json()[0]["text"]
+    assert reading == 1  # the rest queued for the long-text thread, holding no worker thread

@@ -9,38 +9,48 @@ nothing is shown twice and nothing is lost while the page is closed.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels import WEB
 from bot.channels.base import Part, split_for
 from bot.delivery.outbox import Status, from_body
-from bot.engine import DatabaseUnavailable
+from bot.engine import PARSE_FIRST_CHARS, UNSTORABLE_KEY, DatabaseUnavailable
 from bot.messages import ChannelCapabilities, Inbound, Outbound
 from bot.rate_limits import RateLimit
+from bot.sender_limit import SenderLimit
 from bot.service import Service
 from bot.storage.models import Conversation, OutboxMessage
 from bot.storage.types import utcnow
 from bot.web.identity import Caller, Identity, Refused
-from bot.web.middleware import client_address, too_many
+from bot.web.middleware import client_address, how_long, too_many
 
 log = logging.getLogger(__name__)
 MAX_BODY_CHARS = 64_000
 COLLECT_LIMIT = 20
 RETRY_TEXT = ("Sorry, I couldn't save that just now. Please send it again in a moment: nothing you've already "
               "told me is lost.")
-# Sender and message ids become database keys: printable text only (PostgreSQL refuses NUL outright).
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    if UNSTORABLE_KEY.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+# A sender or message id, in a body or a query: it becomes a database key, so printable text only
+# (PostgreSQL refuses NUL outright); the engine's own rule, checked here so the caller hears 422.
+Key = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_storable)]
 
 
 class WebChannel:
@@ -60,16 +70,9 @@ class RestMessage(BaseModel):
     whose sender is the one in its signed cookie.
     """
 
-    sender: str | None = Field(default=None, min_length=1, max_length=128)
+    sender: Key | None = None
     message: str = Field(default="", max_length=MAX_BODY_CHARS)
-    message_id: str | None = Field(default=None, min_length=1, max_length=128)
-
-    @field_validator("sender", "message_id")
-    @classmethod
-    def _printable(cls, value: str | None) -> str | None:
-        if value is not None and _UNPRINTABLE.search(value):
-            raise ValueError("must not contain control characters")
-        return value
+    message_id: Key | None = None
 
 
 def rest_reply(recipient: str, part: Part, message_id: int | None = None) -> dict[str, Any]:
@@ -80,8 +83,10 @@ def rest_reply(recipient: str, part: Part, message_id: int | None = None) -> dic
     return reply
 
 
-def web_router(service: Service, identity: Identity, per_sender: RateLimit, new_conversations: RateLimit) -> APIRouter:
-    """The routes of the web chat channel, for the app to mount."""
+def web_router(service: Service, identity: Identity, per_sender: SenderLimit, new_conversations: RateLimit,
+               long_turns: anyio.CapacityLimiter) -> APIRouter:
+    """The routes of the web chat channel, for the app to mount (``long_turns``: the threads for long
+    messages)."""
     router = APIRouter()
     channel = WebChannel()
 
@@ -108,7 +113,7 @@ def web_router(service: Service, identity: Identity, per_sender: RateLimit, new_
     @router.post("/webhooks/rest/webhook")
     async def rest_webhook(body: RestMessage, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
         sender = sender_of(who, body.sender)
-        verdict = await per_sender.ahit(f"web:{sender}")
+        verdict = await per_sender.ahit("web", sender)
         if not verdict.allowed:
             raise Refused(429, "rate_limited", too_many(verdict.retry_after)["error"],
                           {"Retry-After": str(verdict.retry_after)})
@@ -118,11 +123,16 @@ def web_router(service: Service, identity: Identity, per_sender: RateLimit, new_
                 if not verdict.allowed:
                     raise Refused(429, "too_many_conversations",
                                   "A lot of new chats have been started from your connection. Please try again "
-                                  f"in {max(1, verdict.retry_after // 60)} minutes.",
+                                  f"in {how_long(verdict.retry_after)}.",
                                   {"Retry-After": str(verdict.retry_after)})
             inbound = Inbound(channel="web", address=sender, message_id=body.message_id or uuid.uuid4().hex,
                               text=body.message, received_at=datetime.now(timezone.utc))
-            replies = await run_in_threadpool(service.engine.handle, inbound)
+            # A message the engine reads before the transaction costs CPU in proportion to its length
+            # (64 kB: tens of milliseconds). Such turns take their own thread (``long_turns``): a flood
+            # of them cannot fill every worker thread and share the interpreter lock, and with it
+            # SQLite's one writer, forty ways while short answers wait behind them.
+            lane = long_turns if len(body.message) > PARSE_FIRST_CHARS else None  # None: the shared threads
+            replies = await anyio.to_thread.run_sync(service.engine.handle, inbound, limiter=lane)
         except (DatabaseUnavailable, SQLAlchemyError) as error:
             log.warning("turn not saved: %s", type(error).__name__)
             return JSONResponse(status_code=503, headers={"Retry-After": "2"},
@@ -130,8 +140,7 @@ def web_router(service: Service, identity: Identity, per_sender: RateLimit, new_
         return JSONResponse(content=[rest_reply(sender, part) for reply in replies for part in channel.render(reply)])
 
     @router.get("/webhooks/rest/messages")
-    async def collect(sender: str | None = Query(default=None, min_length=1, max_length=128),
-                      who: Caller = Depends(caller)) -> JSONResponse:
+    async def collect(sender: Annotated[Key | None, Query()] = None, who: Caller = Depends(caller)) -> JSONResponse:
         """Messages the service sent this chat since it last looked (oldest first), now delivered."""
         address = sender_of(who, sender)
         try:

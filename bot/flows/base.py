@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.emergency import Assessment
 from bot.messages import Button, ChannelCapabilities, Inbound, Reply
 from bot.state import ConversationState, FlowState, SwitchOffer
 from bot.storage.models import Contact, Conversation
@@ -51,6 +52,8 @@ class Turn:
     capabilities: ChannelCapabilities
     # The engine's own state: flows may read it (is a report put aside?) but never change it.
     state: ConversationState
+    # What the danger check made of ``text`` (read before the transaction when the message is long).
+    danger: Assessment
     # The flow under way keeps its own typed state here (an instance of its ``State``).
     flow_state: FlowState = field(default_factory=FlowState)
     reply: Reply = field(default_factory=Reply)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -10,6 +14,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, insert, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.util.queue import Queue
 
 from bot.storage.models import Heartbeat
 from bot.storage.types import utcnow
@@ -17,6 +23,42 @@ from bot.storage.types import utcnow
 # Administrative work (migrations, the command line) may wait this long for a lock; the service
 # passes a much shorter wait so a held lock turns into a quick "please send it again".
 ADMIN_WAIT_SECONDS = 30.0
+# The shortest wait a deadline leaves: a turn past its deadline still gets a first try, not an error unasked.
+LEAST_WAIT_SECONDS = 0.01
+_DEADLINE: ContextVar[float | None] = ContextVar("bizwatch_database_deadline", default=None)
+
+
+@contextmanager
+def waits_until(deadline: float) -> Iterator[None]:
+    """Inside, no wait for the database (a pooled connection, SQLite's write lock, a PostgreSQL lock)
+    lasts past ``deadline`` (a ``time.monotonic()`` time), in this thread.
+
+    Each wait is limited by the engine's ``wait_seconds`` on its own; a turn that tries again needs
+    its last try cut to the time it has left, or it overruns its deadline by up to two such waits.
+    """
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _within_deadline(seconds: float) -> float:
+    """``seconds``, cut to the time left before the deadline if one is set."""
+    deadline = _DEADLINE.get()
+    return seconds if deadline is None else min(seconds, max(LEAST_WAIT_SECONDS, deadline - time.monotonic()))
+
+
+class _DeadlineQueue(Queue[Any]):
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        # The pool always passes its timeout; None would mean waiting for ever, which no caller asks.
+        return super().get(block, timeout if timeout is None else _within_deadline(timeout))
+
+
+class DeadlinePool(QueuePool):
+    """A QueuePool whose wait for a free connection ends at the deadline (``waits_until``)."""
+
+    _queue_class = _DeadlineQueue
 
 
 def make_engine(url: str, *, wait_seconds: float | None = None, reads_only: bool = False, **kwargs: Any) -> Engine:
@@ -41,6 +83,7 @@ def make_engine(url: str, *, wait_seconds: float | None = None, reads_only: bool
         # One connection per process: SQLite takes one writer at a time anyway, and turns queueing
         # in order on the pool beats threads sleeping in SQLite's busy handler (the long tail).
         if "poolclass" not in kwargs:
+            kwargs.update(poolclass=DeadlinePool)
             kwargs.setdefault("pool_size", 1)
             kwargs.setdefault("max_overflow", 0)
             kwargs.setdefault("pool_timeout", wait)
@@ -48,7 +91,7 @@ def make_engine(url: str, *, wait_seconds: float | None = None, reads_only: bool
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=int(wait * 1000)))
         if not reads_only:
-            event.listen(engine, "begin", _sqlite_begin_immediate)
+            event.listen(engine, "begin", partial(_sqlite_begin_immediate, wait_seconds=wait))
         return engine
     connect_args = dict(kwargs.pop("connect_args", {}))
     if wait_seconds is not None:
@@ -56,8 +99,12 @@ def make_engine(url: str, *, wait_seconds: float | None = None, reads_only: bool
         connect_args.setdefault("connect_timeout", max(1, math.ceil(wait_seconds)))
         connect_args["options"] = f"-c lock_timeout={milliseconds} -c statement_timeout={milliseconds}"
         if "poolclass" not in kwargs:
+            kwargs.update(poolclass=DeadlinePool)
             kwargs.setdefault("pool_timeout", wait_seconds)
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    if wait_seconds is not None:
+        event.listen(engine, "begin", partial(_postgresql_deadline, wait_seconds=wait_seconds))
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int) -> None:
@@ -71,13 +118,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    """Take the write lock at the start of each transaction.
+def _sqlite_begin_immediate(connection: Any, wait_seconds: float) -> None:
+    """Take the write lock at the start of each transaction, waiting for it no later than the deadline.
 
     A turn reads the conversation then writes it; with a deferred BEGIN two turns could both read
     and then one fail to upgrade its lock (SQLITE_BUSY, which the busy timeout cannot resolve).
     """
+    wait = _within_deadline(wait_seconds)
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={max(1, int(wait * 1000)):d}")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _postgresql_deadline(connection: Any, wait_seconds: float) -> None:
+    """Under a deadline, this transaction's lock and statement waits end by it (the connection's own
+    limits, ``wait_seconds``, otherwise)."""
+    wait = _within_deadline(wait_seconds)
+    if wait < wait_seconds:
+        milliseconds = max(1, int(wait * 1000))
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds:d}")
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds:d}")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

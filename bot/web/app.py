@@ -17,16 +17,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
-from sqlalchemy.pool import NullPool
 from starlette.types import Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.channels.web import MAX_BODY_CHARS, web_router
-from bot.delivery.outbox import unsent
 from bot.rate_limits import RateLimit, make_limiter
+from bot.sender_limit import SenderLimit
 from bot.service import Service
-from bot.storage.db import check_writes, make_engine
-from bot.storage.types import utcnow
+from bot.web.access_log import hide_tokens_in_access_log
+from bot.web.health import Health
 from bot.web.identity import Refused, identity_for
 from bot.web.middleware import AddressLimit, BodyLimit, BodyTooLarge, ErrorShield, SecurityHeaders
 from integrations.telegram.webhook import telegram_router
@@ -35,8 +34,9 @@ from integrations.twilio.webhooks import twilio_router
 
 log = logging.getLogger(__name__)
 WEB_DIR = files("bot.web")
-HEALTH_WAIT_SECONDS = 1.0
-PARSE_THREADS = 2
+LONG_TEXT_THREADS = 1
+# Counted per client address (as the proxy forwards it), unless the caller holds the REST token.
+ADDRESS_LIMITED = ("/", "/chat/new", "/webhooks/rest/webhook", "/webhooks/rest/messages", "/model/parse")
 
 
 class ParseRequest(BaseModel):
@@ -52,12 +52,12 @@ def create_app(service: Service) -> FastAPI:
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.state.service = service
+    hide_tokens_in_access_log()
     identity = identity_for(settings, service.sessions)
     limiter = make_limiter(settings.redis_url, asynchronous=True)
-    per_sender = RateLimit("sender", settings.rate_limit_per_sender, limiter)
+    per_sender = SenderLimit(settings.rate_limit_per_sender, limiter)
     new_conversations = RateLimit("new-conversations", settings.new_conversations_per_address, limiter)
-    # Its own connection each time, with a short wait: the health check never queues behind turns.
-    health_database = make_engine(settings.database_url, wait_seconds=HEALTH_WAIT_SECONDS, poolclass=NullPool)
+    health = Health(settings.database_url)
     health_threads = anyio.CapacityLimiter(2)
 
     def machine_client(scope: Scope) -> bool:
@@ -66,8 +66,10 @@ def create_app(service: Service) -> FastAPI:
 
     # Added innermost first: the proxy's forwarded address is read before anything counts by address.
     app.add_middleware(AddressLimit, limit=RateLimit("address", settings.rate_limit_per_address, limiter),
-                       exempt=machine_client,
-                       paths=["/", "/chat/new", "/webhooks/rest/webhook", "/model/parse"])
+                       exempt=machine_client, paths=ADDRESS_LIMITED)
+    # A limit of its own: a load balancer polling every few seconds never spends a visitor's allowance.
+    app.add_middleware(AddressLimit, limit=RateLimit("health", settings.health_checks_per_address, limiter),
+                       exempt=machine_client, paths=["/healthz"])
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ErrorShield)
     app.add_middleware(SecurityHeaders, always_https=settings.public_base_url.startswith("https://"))
@@ -91,20 +93,14 @@ def create_app(service: Service) -> FastAPI:
         return JSONResponse(status_code=413, headers=error.headers, content={"error": error.detail,
                                                                             "code": "too_large"})
 
-    def health() -> dict[str, Any]:
-        """Writes work (a heartbeat commits), and how long the oldest due message has waited to be sent."""
-        check_writes(health_database)
-        with health_database.connect() as connection:
-            waiting, oldest = unsent(connection, utcnow())
-        return {"status": "ok", "database": "ok",
-                "outbox": {"unsent": waiting, "oldest_unsent_seconds": round(oldest, 3)}}
-
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         try:
-            content = await anyio.to_thread.run_sync(health, limiter=health_threads)
+            content = await anyio.to_thread.run_sync(health.report, limiter=health_threads)
         except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
             log.warning("health check failed: %s", type(error).__name__)
+            content = None
+        if content is None:
             return JSONResponse(status_code=503, content={"status": "unavailable", "database": "not writable"})
         return JSONResponse(content=content)
 
@@ -115,7 +111,12 @@ def create_app(service: Service) -> FastAPI:
         identity.issue(response, request, identity.sender(request))  # a new id, or the same one for longer
         return response
 
-    app.include_router(web_router(service, identity, per_sender, new_conversations))
+    # Long texts (a chat message, a parse) queue for a thread of their own: a burst of them cannot take
+    # every worker thread and leave short turns waiting for one, or for the interpreter lock. One, not
+    # two: each more halves what a short turn gets of the lock (edge benchmark: chat p99 200 ms, not
+    # 310, with 48 texts of 64 kB in flight); run more processes for more.
+    long_texts = anyio.CapacityLimiter(LONG_TEXT_THREADS)
+    app.include_router(web_router(service, identity, per_sender, new_conversations, long_texts))
     if (telegram := telegram_router(service)) is not None:
         app.include_router(telegram)
     app.include_router(upload_router(service))
@@ -128,14 +129,10 @@ def create_app(service: Service) -> FastAPI:
                 raise Refused(401, "no_token", "Send Authorization: Bearer <token>.",
                               {"WWW-Authenticate": 'Bearer realm="bizwatch"'})
 
-        # Parses queue for a few threads of their own: a burst of long texts cannot take every worker
-        # thread and leave chat turns waiting for one.
-        parse_threads = anyio.CapacityLimiter(PARSE_THREADS)
-
         @app.post("/model/parse", dependencies=[Depends(parse_access)])
         async def model_parse(body: ParseRequest) -> dict[str, Any]:
             parsed = await anyio.to_thread.run_sync(
-                lambda: service.interpreter.parse(body.text, now=datetime.now(timezone.utc)), limiter=parse_threads)
+                lambda: service.interpreter.parse(body.text, now=datetime.now(timezone.utc)), limiter=long_texts)
             return dict(parsed)
 
     return app

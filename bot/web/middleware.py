@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.rate_limits import RateLimit
+from bot.web.access_log import without_tokens
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +115,15 @@ class AddressLimit:
 
 
 def too_many(retry_after: int, code: str = "rate_limited") -> dict[str, str]:
-    return {"error": f"That's a lot of messages in a short time. Please wait {retry_after} seconds and try again.",
-            "code": code}
+    return {"error": f"That's a lot of messages in a short time. Please wait {how_long(retry_after)} and try "
+                     "again.", "code": code}
+
+
+def how_long(seconds: int) -> str:
+    """A wait as people say it: "1 second", "40 seconds", "2 minutes" (whole minutes, rounded up, from 2)."""
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{-(-seconds // 60)} minutes"
 
 
 def client_address(scope: Scope) -> str:
@@ -180,7 +188,8 @@ class ErrorShield:
             await self.app(scope, receive, watched)
         except Exception as error:  # noqa: BLE001 - the last line of defence
             frames = "".join(traceback.format_tb(error.__traceback__))
-            log.error("unexpected %s on %s %s\n%s", type(error).__name__, scope["method"], scope["path"], frames)
+            log.error("unexpected %s on %s %s\n%s", type(error).__name__, scope["method"], without_tokens(scope["path"]),
+                      frames)
             if not started:
                 await send_json(send, 500, {"error": "Sorry, something went wrong on our side. Please try again "
                                                      "in a moment.", "code": "server_error"})

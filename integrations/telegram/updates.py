@@ -10,11 +10,14 @@ is removed once the turn is saved, so old options cannot be tapped again by mist
 keyboard older than the latest options sent is not a turn: it is answered "that was an earlier
 question" and its keyboard removed. One person's
 updates are handled one after another, in the order they came; different people's side by side.
+Someone sending faster than ``BIZWATCH_RATE_LIMIT_PER_SENDER`` is not read (``bot.sender_limit``);
+/stop always is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
@@ -28,6 +31,7 @@ from bot.delivery.consent import opt_out
 from bot.delivery.outbox import record_reply, stored_reply
 from bot.engine import Engine
 from bot.messages import Inbound, Outbound
+from bot.sender_limit import SenderLimit
 from bot.service import Service
 from integrations.telegram import CHANNEL
 from integrations.telegram.client import BotClient
@@ -68,17 +72,18 @@ class UpdateHandler:
     """Handles updates on the client's event loop (``process``)."""
 
     def __init__(self, client: BotClient, engine: Engine, sessions: sessionmaker[Session],
-                 evidence: EvidenceFetcher) -> None:
+                 evidence: EvidenceFetcher, per_sender: SenderLimit) -> None:
         self.client = client
         self.engine = engine
         self.sessions = sessions
         self.evidence = evidence
+        self.per_sender = per_sender
         self._chats = ChatLocks()
 
     @classmethod
     def for_service(cls, service: Service, client: BotClient) -> UpdateHandler:
         evidence = EvidenceFetcher(service.evidence, service.settings.evidence_max_bytes)
-        return cls(client, service.engine, service.sessions, evidence)
+        return cls(client, service.engine, service.sessions, evidence, SenderLimit.for_providers(service.settings))
 
     async def process(self, update: Update) -> None:
         """Handle ``update``; raises bot.engine.DatabaseUnavailable if its turn could not be saved."""
@@ -106,10 +111,16 @@ class UpdateHandler:
             await quietly(bot.answer_callback_query(said.tap.id), "answering a tap")
             if is_token(text):
                 text = sent.payload_of(text) or title_of(getattr(tapped, "reply_markup", None), text) or text
-        attachments = await self.evidence.attachments(bot, said.message) if said.message is not None else ()
         inbound = Inbound(channel=CHANNEL, address=said.address, message_id=str(update_id), text=text,
-                          received_at=said.received_at, attachments=attachments)
-        await asyncio.to_thread(self._stop if said.stop else self._handle, inbound)
+                          received_at=said.received_at)
+        if said.stop:
+            await asyncio.to_thread(self._stop, inbound)
+            return
+        if not await asyncio.to_thread(self.per_sender.admit, self.sessions, inbound, self.engine.on_queued):
+            return  # not read: no media fetched, and the keyboard stays for when they answer again
+        if said.message is not None:
+            inbound = dataclasses.replace(inbound, attachments=await self.evidence.attachments(bot, said.message))
+        await asyncio.to_thread(self._handle, inbound)
         if said.tap is not None:
             await self._tidy_keyboard(bot, said)
 

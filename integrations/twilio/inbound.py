@@ -10,7 +10,9 @@ In this order, for an SMS or WhatsApp message whose signature has been checked:
 3. An address that has opted out is not in a conversation: what it sends is recorded and left alone
    (no reply could reach it).
 4. A WhatsApp message opens the 24-hour window: messages held for it are released.
-5. Media are fetched into the evidence store, then the engine takes the turn; its reply goes into
+5. A sender over the per-sender rate limit is not read (``bot.sender_limit``: taken, not retried,
+   told once a minute to wait).
+6. Media are fetched into the evidence store, then the engine takes the turn; its reply goes into
    the outbox for the sender worker (woken through the engine's ``on_queued``), never into TwiML.
 
 Every message is recorded as handled by its reply row (key ``turn:<MessageSid>``), even when nothing
@@ -19,6 +21,7 @@ is sent back, so a redelivered STOP writes no second consent record.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Status, record_reply, stored_reply, turn_key
 from bot.messages import Inbound, Outbound
+from bot.sender_limit import SenderLimit
 from bot.service import Service
 from bot.storage.models import OutboxMessage
 from bot.delivery.consent import is_opted_out, opt_in, opt_out
@@ -71,6 +75,7 @@ class InboundHandler:
     def __init__(self, service: Service, fetcher: MediaFetcher) -> None:
         self.service = service
         self.fetcher = fetcher
+        self.per_sender = SenderLimit.for_providers(service.settings)
 
     def receive(self, message: Message) -> None:
         engine = self.service.engine
@@ -86,9 +91,11 @@ class InboundHandler:
             engine.on_queued(message.channel)
         if taken:
             return
-        attachments = self.fetcher.fetch(message.media)
-        engine.handle(Inbound(channel=message.channel, address=message.address, message_id=message.sid,
-                              text=message.body, received_at=now, attachments=attachments))
+        inbound = Inbound(channel=message.channel, address=message.address, message_id=message.sid,
+                          text=message.body, received_at=now)
+        if not self.per_sender.admit(self.service.sessions, inbound, engine.on_queued):
+            return
+        engine.handle(dataclasses.replace(inbound, attachments=self.fetcher.fetch(message.media)))
 
     def _before_dialogue(self, session: Session, message: Message, now: datetime) -> tuple[bool, bool]:
         """Steps 2-4: (whether the message was dealt with here, whether something was queued to send)."""

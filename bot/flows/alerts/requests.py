@@ -9,6 +9,7 @@ words (``PAYLOADS``) that read back as the request they name, whatever the inter
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from enum import Enum
 
@@ -51,6 +52,9 @@ PAYLOADS: dict[Request, str] = {
 _BY_PAYLOAD = {payload: request for request, payload in PAYLOADS.items()}
 
 _KEY_WORDS = ("alerts", "subscribe", "unsubscribe")
+# A longer word cannot be 0.8 alike (difflib's ratio) to the longest key word.
+_LONGEST_NEAR_MISS = int(max(map(len, _KEY_WORDS)) * 1.5)
+MENDED_WORDS = 40
 _EXACT = frozenset({*_KEY_WORDS, "alert", "alerting", "alarm", "alarms", "after", "alter", "altered", "subscribed",
                     "unsubscribed", "subscription", "subscriptions", "describe", "subscriber"})
 _ALERTS = r"(?:crime |my |the |these |your |all |any |text |email )*(?:alerts?|warnings|notifications|subscriptions?)"
@@ -78,14 +82,21 @@ _ABOUT_ALERTS = re.compile(rf"{_ALERTS}|\b(?:subscribe|unsubscribe|unsub|sign (?
 
 
 def _mended(text: str) -> str:
-    """``text`` normalised, with near misses of the key words put right ("alrets" -> "alerts")."""
-    words = []
-    for word in normalise(text).split():
-        if len(word) >= 4 and word not in _EXACT:
-            close = difflib.get_close_matches(word, _KEY_WORDS, n=1, cutoff=0.8)
-            word = close[0] if close else word
-        words.append(word)
-    return " ".join(words)
+    """``text`` normalised, with near misses of the key words put right ("alrets" -> "alerts").
+
+    Only the first ``MENDED_WORDS`` words: a request about alerts is short, and every turn asks
+    (twice), so a long story must not cost a fuzzy match per word inside the turn's transaction.
+    """
+    words = normalise(text).split()
+    return " ".join([*map(_mend, words[:MENDED_WORDS]), *words[MENDED_WORDS:]])
+
+
+@functools.lru_cache(maxsize=4096)
+def _mend(word: str) -> str:
+    if not 4 <= len(word) <= _LONGEST_NEAR_MISS or word in _EXACT:
+        return word
+    close = difflib.get_close_matches(word, _KEY_WORDS, n=1, cutoff=0.8)
+    return close[0] if close else word
 
 
 def read_request(text: str, intent: str | None = None, confidence: float = 0.0,

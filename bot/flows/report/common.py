@@ -76,13 +76,16 @@ def sane_amount(value: Decimal) -> Decimal:
     return value
 
 
+def believable(value: Decimal | None) -> Decimal | None:
+    """``value`` if it is a believable loss, else None: an amount picked up on the way (from a story,
+    beside an item) is never worth a question of its own, so an absurd one is left for the value
+    question to ask."""
+    return value if value is not None and 0 <= value <= SANE_AMOUNT else None
+
+
 def first_amount(values: Iterable[object]) -> Decimal | None:
-    """The first believable amount among ``values`` (an absurd one is left for the question to ask)."""
-    for raw in values:
-        value = Decimal(str(raw))
-        if 0 <= value <= SANE_AMOUNT:
-            return value
-    return None
+    """The first believable amount among ``values``."""
+    return next((value for raw in values if (value := believable(Decimal(str(raw)))) is not None), None)
 
 
 def asked_for(question: str):  # noqa: ANN201 - an ``applies`` rule

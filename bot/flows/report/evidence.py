@@ -31,6 +31,10 @@ FACE = re.compile(r"\b(face|faces|see (?:him|her|them|who|it)|seen|clear|clearly
 NO_FACE = re.compile(r"\b(no|not|n't|cannot|cant|can't|couldn't|hidden|covered|mask|masked|balaclava|blurr?y|grainy|"
                      r"hood up|hooded|back to|too dark|dark)\b", re.IGNORECASE)
 KEPT = re.compile(r"\b(hours?|hrs?|days?|weeks?|wks?|months?|mths?|fortnight)\b", re.IGNORECASE)
+# A recorder's clock can be hours out (never put forward for summer time, drifting for years), hardly
+# more than a week: a bigger figure is a slip of the keyboard, asked about rather than stored (and
+# far inside the column's 32-bit range, which PostgreSQL enforces).
+CLOCK_OFFSET_LIMIT_MINUTES = 7 * 24 * 60
 PHOTO_KINDS = ("photo", "image", "video", "document")
 NO_WITNESSES = {"no witnesses", "not that i know", "just me", "only me"}
 
@@ -49,13 +53,16 @@ class CctvFacts:
 
 
 def read_cctv_facts(text: str) -> CctvFacts:
-    """"face clear, clock 5 min fast, keeps 30 days" -> face True, +5 minutes, 30 days."""
+    """"face clear, clock 5 min fast, keeps 30 days" -> face True, +5 minutes, 30 days.
+
+    A clock said to be more than a week out is asked about (``Invalid``), not stored.
+    """
     facts = CctvFacts()
     for clause in CLAUSES.split(text.replace("fortnight", "14 days")):
         if not clause.strip():
             continue
         if CLOCK.search(clause) and facts.clock_offset_minutes is None:
-            facts.clock_offset_minutes = clock_offset_minutes(clause)
+            facts.clock_offset_minutes = sane_clock_offset(clock_offset_minutes(clause))
         elif FACE.search(clause) and facts.face is None:
             facts.face = not NO_FACE.search(clause)
         elif KEPT.search(clause) and facts.overwrite_days is None:
@@ -76,6 +83,13 @@ def save_copy(report: Report, now: datetime, tz: ZoneInfo) -> str:
     if overwritten <= now:
         return "The footage may already have been recorded over: if you still have it, please save a copy now."
     return f"Please save a copy of the footage before {when(overwritten, tz)}, when it will be recorded over."
+
+
+def sane_clock_offset(minutes: int | None) -> int | None:
+    if minutes is not None and abs(minutes) > CLOCK_OFFSET_LIMIT_MINUTES:
+        raise Invalid("That clock seems more than a week out, so please check it and send your answer again, "
+                      "like 'face clear, clock 5 minutes fast, kept 30 days'.")
+    return minutes
 
 
 def store_facts(turn: Turn, report: Report, facts: CctvFacts) -> str | None:

@@ -9,8 +9,8 @@ from bot.crime_types import crime_type
 from bot.flows.answers import NoAnswer, no_answer, normalise, truncate
 from bot.flows.base import Invalid, Turn
 from bot.flows.questions import Answer, Prompt, is_answered, mark_answered, was_asked
-from bot.flows.report.common import (SANE_AMOUNT, first_amount, is_fuel, sane_amount, set_detail, something_said,
-                                     text_answer)
+from bot.flows.report.common import (SANE_AMOUNT, believable, first_amount, is_fuel, sane_amount, set_detail,
+                                     something_said, text_answer)
 from bot.messages import Button
 from bot.reports.items import Items, items_in_story, parse_items
 from bot.reports.summary import money
@@ -31,14 +31,19 @@ def items_apply(turn: Turn, report: Report) -> bool:
 
 
 def store_items(report: Report, parsed: Items) -> str:
-    """Keep the items (and their total when no value is known yet); say them back in a few words."""
-    report.items = [ReportItem(description=i.description, quantity=i.quantity, value_gbp=i.value_gbp)
+    """Keep the items (and their total when no value is known yet); say them back in a few words.
+
+    An item's value past the sane bound is left out, as an absurd total is: the value question asks.
+    """
+    report.items = [ReportItem(description=i.description, quantity=i.quantity,
+                               value_gbp=believable(i.value_gbp))
                     for i in parsed.items[:50]]
     names = [f"{i.quantity} {i.description}" if i.quantity and i.quantity > 1 else i.description for i in parsed.items]
     said = truncate("; ".join(names[:5]), 160)
-    if parsed.total_gbp is not None and report.value_gbp is None and parsed.total_gbp <= SANE_AMOUNT:
-        report.value_gbp = parsed.total_gbp
-        said += f", {money(parsed.total_gbp)}"
+    total = believable(parsed.total_gbp)
+    if total is not None and report.value_gbp is None:
+        report.value_gbp = total
+        said += f", {money(total)}"
     return said
 
 
@@ -72,8 +77,9 @@ def answer_items(turn: Turn, report: Report, text: str) -> Answer:
     parsed = parse_items(text_answer(text))
     if not parsed.items:
         raise Invalid("Please tell me what was taken.")
-    if parsed.total_gbp is not None:
-        sane_amount(parsed.total_gbp)
+    for value in (parsed.total_gbp, *(item.value_gbp for item in parsed.items)):
+        if value is not None:
+            sane_amount(value)
     store_items(report, parsed)
     if report.value_gbp is not None:
         mark_answered(turn, "value")

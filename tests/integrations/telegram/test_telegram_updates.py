@@ -48,6 +48,7 @@ class Recorder:
         self.inbound: list[Inbound] = []
         self.failing = False
         self.clock = utcnow  # the engine's clock, which other routes of the app read
+        self.on_queued = None  # the engine's wake-up for sender workers: none here
 
     def handle(self, inbound: Inbound) -> list[Outbound]:
         if self.failing:

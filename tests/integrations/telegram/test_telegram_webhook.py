@@ -7,6 +7,7 @@ refused and leaves no trace. A repeated delivery of one update is one turn.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -14,16 +15,22 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.service import Service, sending_channels
-from bot.storage.models import Contact, Conversation, OutboxMessage
+from bot.sender_limit import SLOW_DOWN
+from bot.storage.models import Contact, Conversation, OutboxMessage, Report
+from dialog import PLACE
 from conftest import LiveServer
 from integrations.telegram.channel import TelegramChannel
 from integrations.telegram.fake import FakeTelegram
 from integrations.telegram.mode import mode_of
 from integrations.telegram.runtime import TelegramRuntime
 from telegram_test_support import (  # noqa: F401 - fixtures
+    PRIYA,
     SECRET,
     TelegramUser,
     check_the_report,
+    deliver_queued,
+    eventually,
+    handled,
     fake,
     recorded,
     tell_a_whole_report,
@@ -34,18 +41,25 @@ from telegram_test_support import (  # noqa: F401 - fixtures
 HOOK = "/webhooks/telegram"
 
 
-@pytest.fixture
-def webhook(sessions, interpreter, settings, clock, fake, tmp_path) -> Iterator[tuple[Service, str]]:
+@contextmanager
+def serving_webhook(sessions, interpreter, settings, clock, fake, tmp_path,
+                    **overrides: object) -> Iterator[tuple[Service, str]]:
     """The service serving the webhook on 127.0.0.1, registered with the fake by setWebhook; and its URL."""
     from bot.web.app import create_app
 
     service = telegram_service(sessions, interpreter, settings, clock, fake, tmp_path, telegram_mode="webhook",
-                               telegram_webhook_secret=SECRET)
+                               telegram_webhook_secret=SECRET, **overrides)
     with LiveServer(create_app(service)) as server:
         runtime = TelegramRuntime(with_public_url(service, server.url), service.channels["telegram"], "webhook")
         runtime.start().result(10)
         yield service, server.url
         runtime.stop()
+
+
+@pytest.fixture
+def webhook(sessions, interpreter, settings, clock, fake, tmp_path) -> Iterator[tuple[Service, str]]:
+    with serving_webhook(sessions, interpreter, settings, clock, fake, tmp_path) as served:
+        yield served
 
 
 def stored_rows(sessions) -> tuple[int, int, int]:
@@ -93,6 +107,28 @@ def test_the_same_update_delivered_twice_is_one_turn(webhook, sessions) -> None:
         [row] = session.scalars(select(OutboxMessage)).all()
     assert row.idempotency_key == f"turn:{update['update_id']}" and row.address == "1001"
     assert "I've noted: shop theft" in row.body[0]["text"]  # the reply, queued once
+
+
+def test_a_sender_over_the_rate_limit_is_taken_not_read_and_told_once(sessions, interpreter, settings, clock, fake,
+                                                                      tmp_path) -> None:
+    with serving_webhook(sessions, interpreter, settings, clock, fake, tmp_path,
+                         rate_limit_per_sender="2/minute") as (service, _):
+        priya = TelegramUser(fake, service)
+        assert "still there" in priya.say("someone nicked £80 of meat this morning")
+        assert "where did it happen" in priya.say("no").lower()
+        before = fake.sent_count(PRIYA)
+        flood = [fake.inject_text(PRIYA, text) for text in (PLACE, "hello?", "are you there?")]
+        eventually(lambda: len(fake.webhook_attempts) == 5, "every update posted")
+        assert handled(service, flood[0]["update_id"])  # answered: the one "please wait"
+        deliver_queued(service)
+        told = [message.text for message in fake.sent_to(PRIYA)[before:]]
+        stop = fake.inject_text(PRIYA, "/stop")  # opting out is never limited
+        eventually(lambda: handled(service, stop["update_id"]), "/stop handled")
+    # Taken (200), so Telegram does not send them again; not read; told once, not three times.
+    assert [(a.update_id, a.status) for a in fake.webhook_attempts[2:5]] == [(u["update_id"], 200) for u in flood]
+    assert told == [SLOW_DOWN]
+    with sessions() as session:
+        assert session.scalars(select(Report.business_name)).one() is None  # the place was not read
 
 
 def test_updates_from_a_group_are_not_conversations(webhook, sessions) -> None:

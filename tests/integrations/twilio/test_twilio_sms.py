@@ -17,6 +17,7 @@ from bot.channels.base import Part
 from bot.delivery.errors import RecipientGone
 from bot.delivery.outbox import Purpose, Status, from_body, queue
 from bot.messages import Outbound
+from bot.sender_limit import SLOW_DOWN
 from bot.storage.models import Consent, Contact, Conversation, DeliveryEvent, OutboxMessage, Report
 from dialog import PLACE
 from integrations.twilio import MESSAGES_PATH, STATUS_PATH
@@ -386,3 +387,18 @@ def test_abandoning_or_coming_back_by_text_never_offers_a_carrier_word(bizwatch:
     offer = bizwatch.text("hello")
     assert any("Delete it" in text for text in offer), offer
     assert all(offered_opt_out_words(text) == set() for text in offer)
+
+
+def test_a_sender_over_the_rate_limit_is_taken_not_read_and_told_once(settings, sessions, interpreter, clock, fake,
+                                                                      tmp_path):
+    limited = twilio_settings(settings, fake, rate_limit_per_sender="2/minute")
+    with Bizwatch(limited, sessions, interpreter, clock, fake, tmp_path / "evidence") as bizwatch:
+        assert "still there" in bizwatch.text("someone nicked £80 of meat this morning")[0]
+        assert "Where did it happen" in bizwatch.text("1")[0]
+        # Each answered 200 (Bizwatch.text checks), so Twilio has no reason to post them again.
+        flood = [bizwatch.text(body) for body in (PLACE, "hello?", "are you there?")]
+        bizwatch.text("STOP")  # opting out is never limited
+    assert flood == [[SLOW_DOWN], [], []]
+    with sessions() as session:
+        assert session.scalars(select(Contact.opted_out_at).filter_by(address=USER)).one() is not None
+        assert session.scalars(select(Report.business_name)).one() is None  # the place was not read

@@ -7,7 +7,7 @@ from enum import Enum
 
 from nlu.extractors.numbers import words_to_number
 
-YES = {"yes", "y", "yeah", "yea", "yep", "yup", "aye", "sure", "ok", "okay", "correct", "right", "true",
+YES = {"yes", "y", "yeah", "yea", "yep", "yup", "ya", "yah", "yh", "yeh", "ye", "aye", "sure", "ok", "okay", "correct", "right", "true",
        "definitely", "course", "of course", "it does", "it is", "they do", "i would", "yes please", "👍"}
 NO = {"no", "n", "nope", "nah", "na", "not", "none", "never", "no thanks", "no thank you", "it doesn't",
       "it does not", "it isn't", "i wouldn't", "negative", "👎"}

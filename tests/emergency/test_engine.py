@@ -134,8 +134,6 @@ def test_an_unsure_answer_to_the_danger_question_gets_the_999_guidance(chat, ses
     verify_dialog(chat, [("it's over", "still there")])
 
 
-@pytest.mark.xfail(strict=True, reason="the generic skip handling answers these before answer_danger sees them: "
-                                       "needs takes_skip=True on the danger question (bot/flows/report/sequence.py)")
 @pytest.mark.parametrize("unsure", ["not sure", "maybe", "dunno", "don't know"])
 def test_a_dont_know_answer_to_the_danger_question_gets_the_999_guidance(chat, unsure):
     verify_dialog(chat, [("report a crime", "still there")])

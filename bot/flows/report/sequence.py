@@ -17,7 +17,8 @@ from bot.storage.models import Report
 Q = Question[Report]
 
 QUESTIONS: tuple[Q, ...] = (
-    Q(name="danger", ask=opening.ask_danger, answer=opening.answer_danger,
+    # takes_skip: "not sure" or "dunno" here is a possible danger (answer_danger gives 999), not a skip.
+    Q(name="danger", ask=opening.ask_danger, answer=opening.answer_danger, takes_skip=True,
       example="'no' if it's over, or 'yes' if anyone is in danger now"),
     Q(name="crime_type", ask=opening.ask_crime_type, answer=opening.answer_crime_type,
       example="'shop theft' or 'someone smashed our window'", labels=("type", "crime type", "crime", "kind of crime"),

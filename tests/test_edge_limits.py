@@ -6,14 +6,18 @@ import asyncio
 import socket
 import threading
 import time
+import uuid
+from datetime import datetime, timezone
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
 from bot.engine import PARSE_FIRST_CHARS
+from bot.messages import Inbound
 from bot.rate_limits import RateLimit, make_limiter
-from bot.storage.models import Contact, Conversation
+from bot.sender_limit import SLOW_DOWN, SenderLimit
+from bot.storage.models import Contact, Conversation, OutboxMessage
 from bot.web import health
 from bot.web.middleware import how_long, too_many
 from edge_servers import BEARER, TOKEN, WEBHOOK, browser_like, serve
@@ -152,6 +156,21 @@ def test_limits_are_shared_through_redis_by_sync_and_async_users(request):
     assert asyncio.run(async_limit.ahit(key)).allowed  # the same count, from another kind of caller
     refused = sync_limit.hit(key)
     assert not refused.allowed and refused.retry_after >= 1
+
+
+@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+def test_the_sender_limit_of_provider_webhooks_is_one_count_across_processes(settings, sessions):
+    shared = settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379/6", "rate_limit_per_sender": "2/minute"})
+    first, second = SenderLimit.for_providers(shared), SenderLimit.for_providers(shared)  # two processes' own
+    address = f"+4477009{uuid.uuid4().int % 10**5:05d}"
+
+    def admitted(limit: SenderLimit, n: int) -> bool:
+        return limit.admit(sessions, Inbound("sms", address, f"SM{n}", "hello", datetime.now(timezone.utc)), None)
+
+    assert [admitted(first, 1), admitted(second, 2), admitted(first, 3), admitted(second, 4)] == [
+        True, True, False, False]
+    with sessions() as session:  # told once, whichever process refused first
+        assert [row.body[0]["text"] for row in session.scalars(select(OutboxMessage))] == [SLOW_DOWN]
 
 
 def test_a_rate_limit_store_that_is_away_lets_requests_through():

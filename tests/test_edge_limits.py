@@ -72,6 +72,15 @@ def test_one_sender_sending_too_fast_gets_429_with_retry_after(service):
     assert other.status_code == 200  # someone else is not held up
 
 
+def test_on_the_web_page_too_a_cry_for_help_goes_through_the_limit(service):
+    with serve(service, rate_limit_per_sender="2/minute") as server:
+        visitor = browser_like(server.url)
+        statuses = [visitor.post(WEBHOOK, json={"message": "hello"}).status_code for _ in range(3)]
+        danger = visitor.post(WEBHOOK, json={"message": "pls help hes hitting my cashier"})
+    assert statuses == [200, 200, 429]
+    assert danger.status_code == 200 and "999" in " ".join(m.get("text", "") for m in danger.json())
+
+
 def test_the_wait_in_a_429_reads_as_people_say_it():
     assert "Please wait 1 second and try again." in too_many(1)["error"]
     assert [how_long(n) for n in (1, 2, 59, 119, 120, 121, 3600)] == [
@@ -171,6 +180,22 @@ def test_the_sender_limit_of_provider_webhooks_is_one_count_across_processes(set
         True, True, False, False]
     with sessions() as session:  # told once, whichever process refused first
         assert [row.body[0]["text"] for row in session.scalars(select(OutboxMessage))] == [SLOW_DOWN]
+
+
+def test_a_sender_over_the_limit_still_gets_the_999_guidance(settings, sessions):
+    """Someone in danger may well have been typing fast: the limit never holds back a cry for help."""
+    tight = SenderLimit.for_providers(settings.model_copy(update={"redis_url": None,
+                                                                   "rate_limit_per_sender": "1/minute"}))
+    address = f"+4477008{uuid.uuid4().int % 10**5:05d}"
+
+    def admitted(n: int, text: str) -> bool:
+        return tight.admit(sessions, Inbound("sms", address, f"SM{n}", text, datetime.now(timezone.utc)), None)
+
+    assert admitted(1, "hello")
+    assert not admitted(2, "hello again")
+    assert admitted(3, "hes got a nife in the shop rn")
+    assert admitted(4, "THEY SAID THEYLL COME BACK AND KILL ME TONIGHT")
+    assert not admitted(5, "Patel's Corner Shop")
 
 
 def test_a_rate_limit_store_that_is_away_lets_requests_through():

@@ -114,7 +114,7 @@ def web_router(service: Service, identity: Identity, per_sender: SenderLimit, ne
     async def rest_webhook(body: RestMessage, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
         sender = sender_of(who, body.sender)
         verdict = await per_sender.ahit("web", sender)
-        if not verdict.allowed:
+        if not verdict.allowed and not per_sender.exempt(body.message):
             raise Refused(429, "rate_limited", too_many(verdict.retry_after)["error"],
                           {"Retry-After": str(verdict.retry_after)})
         try:

@@ -21,6 +21,7 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cli_formats import Shown
 from bot.campaigns import lifecycle
 from bot.campaigns.alerts import alert_draft, send_alert
 from bot.campaigns.audience import AudienceSpec
@@ -42,11 +43,6 @@ app = typer.Typer(help="Seasonal campaigns: create (from a preset), preview, app
                   no_args_is_help=True)
 alerts_app = typer.Typer(help="Alerts to an area, sent now (urgent ones break quiet hours and caps).",
                          no_args_is_help=True)
-
-
-class Shown(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class ReportFormat(str, Enum):

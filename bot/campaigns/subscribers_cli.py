@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.orm import Session
 
+from bot.cli_formats import Exported as Format, Shown
 from bot.campaigns import subscriptions as subs
 from bot.campaigns.subscriptions import IMPORT_CHANNELS, MAX_PER_WEEK, Choices, Entry, Outcome, Status
 from bot.campaigns.vocabulary import TOPIC_CODES, UnknownWord, area_codes, sector_code, split_codes, topic_codes
@@ -56,16 +57,6 @@ BATCH = 1000  # rows read from the database at a time for export and list
 PROGRESS_FROM = 2000  # rows: a shorter file is done before a bar would be worth showing
 MAX_SOURCE = 200
 _DAY_FIRST = ("%d/%m/%Y %H:%M", "%d/%m/%Y")
-
-
-class Shown(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class Format(str, Enum):
-    csv = "csv"
-    json = "json"
 
 
 class Which(str, Enum):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.cli_formats import Shown
 from bot.config import get_settings
 from bot.delivery import operator
 from bot.delivery.outbox import Status
@@ -20,13 +20,6 @@ from bot.storage.types import utcnow
 app = typer.Typer(help="Look at the messages the service sends, and send a failed one again.", no_args_is_help=True)
 COLUMNS = (("Id", 8), ("Channel", 10), ("Status", 12), ("Purpose", 9), ("Tries", 6), ("Parts", 6),
            ("Due (UTC)", 20), ("Error", 0))
-
-
-class Shown(str, Enum):
-    """How list and show print: words for people, JSON for other tools."""
-
-    text = "text"
-    json = "json"
 
 
 FORMAT_OPTION = typer.Option(Shown.text, "--format", "-f", help="text, or json for other tools.")

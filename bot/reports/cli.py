@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.cli_formats import Exported as Format, Shown
 from bot.config import get_settings
 from bot.crime_types import label
 from bot.reports import service
@@ -25,18 +26,6 @@ from bot.storage.models import Report, ReportStatusChange
 from bot.storage.types import utcnow
 
 app = typer.Typer(help="Look at and export crime reports.", no_args_is_help=True)
-
-
-class Format(str, Enum):
-    json = "json"
-    csv = "csv"
-
-
-class Shown(str, Enum):
-    """How list and show print: words for people, JSON for other tools."""
-
-    text = "text"
-    json = "json"
 
 
 class Status(str, Enum):
